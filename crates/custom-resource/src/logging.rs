@@ -1,0 +1,71 @@
+//! JSON log lines, whatever `AWS_LAMBDA_LOG_FORMAT` says.
+
+use tracing_subscriber::EnvFilter;
+
+/// Targets capped at INFO whatever level is asked for: `lambda_runtime` logs
+/// the raw event at TRACE, and the event holds the presigned ResponseURL; the
+/// HTTP stacks log URLs at DEBUG/TRACE.
+const CAPPED_TARGETS: [&str; 6] = [
+    "lambda_runtime=info",
+    "lambda_runtime_api_client=info",
+    "reqwest=info",
+    "hyper=info",
+    "hyper_util=info",
+    "aws_smithy_runtime=info",
+];
+
+fn filter() -> EnvFilter {
+    // Lambda's own knob first (it also drives level filtering for JSON logs),
+    // then RUST_LOG, then INFO.
+    let asked = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".to_owned())
+        .to_lowercase();
+    let directives = std::iter::once(asked.as_str())
+        .chain(CAPPED_TARGETS)
+        .collect::<Vec<_>>()
+        .join(",");
+    EnvFilter::try_new(&directives).unwrap_or_else(|_| {
+        EnvFilter::new(
+            ["info"]
+                .into_iter()
+                .chain(CAPPED_TARGETS)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    })
+}
+
+/// Installs the JSON subscriber and a panic hook that logs panics as JSON too.
+/// Called by [`crate::run`]; safe to call more than once.
+pub fn init() {
+    let installed = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter())
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_target(true)
+        .with_writer(std::io::stdout)
+        .try_init()
+        .is_ok();
+    if installed {
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|at| format!("{}:{}", at.file(), at.line()))
+                .unwrap_or_default();
+            tracing::error!(panic = %panic_message(info.payload()), %location, "panic");
+        }));
+    }
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}

@@ -1,0 +1,279 @@
+//! Driving a function binary the way CloudFormation does: genuine events with
+//! a presigned-style ResponseURL, sent through the Lambda Runtime API, and
+//! the response read back from the sink.
+
+use crate::moto::MotoServer;
+use crate::runtime_api::{FunctionHost, FunctionSpec, Invocation};
+use crate::sink::{RecordedPut, ResponseSink};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The stack every harness event belongs to.
+pub const STACK_NAME: &str = "local-test";
+
+/// The Lambda timeout the harness gives an invocation unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A fresh id in the shape CloudFormation uses (a UUID).
+pub fn new_request_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let random: u64 = rand::random();
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        (random >> 32) as u32,
+        (random >> 16) as u16,
+        (random & 0xfff) as u16,
+        (count & 0xfff) as u16,
+        random.rotate_left(7) & 0xffff_ffff_ffff
+    )
+}
+
+/// The StackId of [`STACK_NAME`] in the local account and region.
+pub fn stack_id() -> String {
+    format!(
+        "arn:aws:cloudformation:{}:{}:stack/{STACK_NAME}/5b1f2ad0-0000-11ef-8000-0a1b2c3d4e5f",
+        crate::REGION,
+        crate::ACCOUNT_ID
+    )
+}
+
+/// The ServiceToken CloudFormation puts at the top level and in the properties.
+pub fn service_token() -> String {
+    format!(
+        "arn:aws:lambda:{}:{}:function:{STACK_NAME}-function",
+        crate::REGION,
+        crate::ACCOUNT_ID
+    )
+}
+
+fn base_event(
+    request_type: &str,
+    resource_type: &str,
+    logical_id: &str,
+    properties: Value,
+) -> Value {
+    let mut properties = properties;
+    if let Value::Object(map) = &mut properties {
+        map.insert("ServiceToken".into(), Value::String(service_token()));
+    }
+    json!({
+        "RequestType": request_type,
+        "ServiceToken": service_token(),
+        // Replaced by the sink's URL when sent.
+        "ResponseURL": "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/placeholder",
+        "StackId": stack_id(),
+        "RequestId": new_request_id(),
+        "LogicalResourceId": logical_id,
+        "ResourceType": resource_type,
+        "ResourceProperties": properties,
+    })
+}
+
+/// A Create event.
+pub fn create_event(resource_type: &str, logical_id: &str, properties: Value) -> Value {
+    base_event("Create", resource_type, logical_id, properties)
+}
+
+/// An Update event with the old properties CloudFormation would send.
+pub fn update_event(
+    resource_type: &str,
+    logical_id: &str,
+    physical_id: &str,
+    properties: Value,
+    old_properties: Value,
+) -> Value {
+    let mut event = base_event("Update", resource_type, logical_id, properties);
+    let mut old_properties = old_properties;
+    if let Value::Object(map) = &mut old_properties {
+        map.insert("ServiceToken".into(), Value::String(service_token()));
+    }
+    event["PhysicalResourceId"] = Value::String(physical_id.to_owned());
+    event["OldResourceProperties"] = old_properties;
+    event
+}
+
+/// A Delete event.
+pub fn delete_event(
+    resource_type: &str,
+    logical_id: &str,
+    physical_id: &str,
+    properties: Value,
+) -> Value {
+    let mut event = base_event("Delete", resource_type, logical_id, properties);
+    event["PhysicalResourceId"] = Value::String(physical_id.to_owned());
+    event
+}
+
+/// Loads a fixture from the workspace's `events/` folder, with a fresh RequestId.
+pub fn fixture(file_name: &str) -> std::io::Result<Value> {
+    let path = crate::workspace_root().join("events").join(file_name);
+    let text = std::fs::read_to_string(&path)?;
+    let mut event: Value = serde_json::from_str(&text).map_err(std::io::Error::other)?;
+    event["RequestId"] = Value::String(new_request_id());
+    Ok(event)
+}
+
+/// The environment that points a function's SDK clients at the local
+/// emulators, as `AWS_ENDPOINT_URL_<SERVICE>` does in Lambda, plus the switch
+/// that lets the protocol answer to the plain-http sink.
+pub fn aws_env(
+    moto: Option<&MotoServer>,
+    sagemaker_endpoint: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut env = vec![("CFN_RESPONSE_ALLOW_HTTP".to_owned(), "true".to_owned())];
+    if let Some(moto) = moto {
+        for service in ["COGNITO_IDENTITY_PROVIDER", "SSM"] {
+            env.push((format!("AWS_ENDPOINT_URL_{service}"), moto.endpoint_url()));
+        }
+    }
+    if let Some(endpoint) = sagemaker_endpoint {
+        env.push(("AWS_ENDPOINT_URL_SAGEMAKER".to_owned(), endpoint.to_owned()));
+    }
+    env
+}
+
+/// A function binary under test, with its own ResponseURL sink.
+pub struct FunctionUnderTest {
+    host: FunctionHost,
+    sink: ResponseSink,
+}
+
+/// What came of one event: the invocation as the Runtime API saw it, and
+/// every PUT the function made for it.
+#[derive(Debug)]
+pub struct Answered {
+    pub invocation: Invocation,
+    pub puts: Vec<RecordedPut>,
+    /// The body of the accepted PUT (`Null` when none was accepted).
+    pub response: Value,
+}
+
+impl Answered {
+    fn text(&self, key: &str) -> &str {
+        self.response[key].as_str().unwrap_or("")
+    }
+
+    /// `SUCCESS`, `FAILED`, or empty when nothing was accepted.
+    pub fn status(&self) -> &str {
+        self.text("Status")
+    }
+
+    pub fn reason(&self) -> &str {
+        self.text("Reason")
+    }
+
+    pub fn physical_id(&self) -> &str {
+        self.text("PhysicalResourceId")
+    }
+
+    pub fn data(&self, key: &str) -> Option<&str> {
+        self.response["Data"][key].as_str()
+    }
+
+    /// The accepted PUTs (the contract allows exactly one).
+    pub fn accepted(&self) -> usize {
+        self.puts.iter().filter(|put| put.accepted()).count()
+    }
+}
+
+impl FunctionUnderTest {
+    /// Starts the Runtime API host for `binary` (the bootstrap is spawned at
+    /// the first event) and a sink for its responses.
+    pub async fn start(
+        binary: impl Into<PathBuf>,
+        env: Vec<(String, String)>,
+    ) -> std::io::Result<Self> {
+        let binary = binary.into();
+        let function_name = binary
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "function".to_owned());
+        let sink = ResponseSink::start().await?;
+        let host = FunctionHost::start(FunctionSpec {
+            binary,
+            function_name,
+            memory_mb: 128,
+            env,
+        })
+        .await?;
+        Ok(Self { host, sink })
+    }
+
+    /// Sends `event` with the [`DEFAULT_TIMEOUT`] as the Lambda deadline.
+    pub async fn send(&self, event: Value) -> Answered {
+        self.send_with_timeout(event, DEFAULT_TIMEOUT).await
+    }
+
+    /// Sends `event` with its ResponseURL pointed at this sink (keyed by the
+    /// event's RequestId) and a Lambda deadline of `timeout`.
+    pub async fn send_with_timeout(&self, mut event: Value, timeout: Duration) -> Answered {
+        let key = match event["RequestId"].as_str() {
+            Some(id) if !id.is_empty() => id.to_owned(),
+            _ => new_request_id(),
+        };
+        if event.get("ResponseURL").is_some_and(Value::is_string) {
+            event["ResponseURL"] = Value::String(self.sink.presigned_url(&key));
+        }
+        let invocation = self.host.invoke(event, timeout).await;
+        let puts = self.sink.puts_for(&key);
+        let response = puts
+            .iter()
+            .find(|put| put.accepted())
+            .map(RecordedPut::json)
+            .unwrap_or(Value::Null);
+        Answered {
+            invocation,
+            puts,
+            response,
+        }
+    }
+
+    pub fn sink(&self) -> &ResponseSink {
+        &self.sink
+    }
+
+    pub fn host(&self) -> &FunctionHost {
+        &self.host
+    }
+
+    /// Everything the function logged so far.
+    pub fn logs(&self) -> String {
+        self.host.logs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_unique_uuids() {
+        let a = new_request_id();
+        let b = new_request_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn events_carry_cloudformations_fields() {
+        let event = update_event("Custom::X", "L", "p", json!({"A": "1"}), json!({"A": "0"}));
+        for key in [
+            "RequestType",
+            "ServiceToken",
+            "ResponseURL",
+            "StackId",
+            "RequestId",
+            "LogicalResourceId",
+            "ResourceType",
+            "PhysicalResourceId",
+        ] {
+            assert!(event[key].is_string(), "{key}");
+        }
+        assert_eq!(event["ResourceProperties"]["ServiceToken"], service_token());
+        assert_eq!(event["OldResourceProperties"]["A"], "0");
+    }
+}

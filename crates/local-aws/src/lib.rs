@@ -1,0 +1,48 @@
+//! Local stand-ins for the AWS parts the functions talk to, shared by the
+//! tests, the benchmarks and the local stack lifecycle:
+//!
+//! - [`moto`]: moto's server for Cognito and SSM, patched to reset like AWS;
+//! - [`sagemaker`]: the project's own SageMaker workforce emulator;
+//! - [`sink`]: a ResponseURL that behaves like CloudFormation's presigned S3 URL;
+//! - [`runtime_api`]: a Lambda Runtime API host that runs a function binary
+//!   as a real bootstrap.
+//!
+//! Every server listens on 127.0.0.1 on a free port and stops when its handle
+//! is dropped, so tests can run in parallel.
+
+pub mod harness;
+pub mod moto;
+pub mod runtime_api;
+pub mod sagemaker;
+pub mod sink;
+
+use std::path::PathBuf;
+
+/// Region every local emulator pretends to be in unless told otherwise.
+pub const REGION: &str = "us-east-1";
+/// Account id moto uses for ARNs.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// The workspace root (where `Cargo.toml`, `tools/` and `.venv` live).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .map(PathBuf::from)
+        .unwrap_or(manifest)
+}
+
+/// SDK configuration for a local endpoint: fixed test credentials, the given
+/// region, and the endpoint URL, exactly as a function would get it from
+/// `AWS_ENDPOINT_URL` in its environment.
+pub async fn sdk_config(endpoint_url: &str, region: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_owned()))
+        .credentials_provider(aws_sdk_ssm::config::Credentials::new(
+            "testing", "testing", None, None, "local-aws",
+        ))
+        .endpoint_url(endpoint_url)
+        .load()
+        .await
+}

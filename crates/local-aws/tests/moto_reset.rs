@@ -1,0 +1,436 @@
+//! The local moto behaves like AWS where the project relies on it: updates
+//! reset what they leave out (AWS-NOTES §2, §7). Each test starts its own
+//! server, so they run in parallel.
+
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::types::{
+    AdminCreateUserConfigType, AnalyticsConfigurationType, DeletionProtectionType,
+    ExplicitAuthFlowsType, FeatureType, MessageTemplateType, OAuthFlowType, PasswordPolicyType,
+    PreventUserExistenceErrorTypes, RefreshTokenRotationType, SoftwareTokenMfaConfigType,
+    TimeUnitsType, TokenValidityUnitsType, UserPoolClientType, UserPoolMfaType, UserPoolPolicyType,
+    UserPoolType, UsernameAttributeType, VerifiedAttributeType,
+};
+use local_aws::moto::MotoServer;
+
+async fn cognito(moto: &MotoServer) -> Cognito {
+    Cognito::new(&moto.sdk_config().await)
+}
+
+async fn describe_client(c: &Cognito, pool: &str, client: &str) -> UserPoolClientType {
+    c.describe_user_pool_client()
+        .user_pool_id(pool)
+        .client_id(client)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+}
+
+async fn describe_pool(c: &Cognito, pool: &str) -> UserPoolType {
+    c.describe_user_pool()
+        .user_pool_id(pool)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+}
+
+fn without_last_modified(mut client: UserPoolClientType) -> UserPoolClientType {
+    client.last_modified_date = None;
+    client
+}
+
+fn without_identity(mut pool: UserPoolType) -> UserPoolType {
+    (
+        pool.id,
+        pool.arn,
+        pool.creation_date,
+        pool.last_modified_date,
+    ) = (None, None, None, None);
+    pool
+}
+
+#[tokio::test]
+async fn update_user_pool_client_resets_what_it_leaves_out() {
+    let moto = MotoServer::start().await.unwrap();
+    let c = cognito(&moto).await;
+    let pool = c
+        .create_user_pool()
+        .pool_name("p")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let urls = ["https://a.example.com/cb", "https://b.example.com/cb"];
+    let created = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("full")
+        .generate_secret(true)
+        .refresh_token_validity(10)
+        .access_token_validity(30)
+        .id_token_validity(2)
+        .token_validity_units(
+            TokenValidityUnitsType::builder()
+                .access_token(TimeUnitsType::Minutes)
+                .id_token(TimeUnitsType::Hours)
+                .refresh_token(TimeUnitsType::Days)
+                .build(),
+        )
+        .read_attributes("email")
+        .write_attributes("email")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .supported_identity_providers("COGNITO")
+        .callback_urls(urls[0])
+        .callback_urls(urls[1])
+        .logout_urls("https://a.example.com/logout")
+        .default_redirect_uri(urls[1])
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_scopes("email")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .analytics_configuration(
+            AnalyticsConfigurationType::builder()
+                .application_id("app")
+                .role_arn("arn:aws:iam::123456789012:role/r")
+                .build(),
+        )
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .enable_token_revocation(false)
+        .enable_propagate_additional_user_context_data(true)
+        .auth_session_validity(7)
+        .refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(10)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let id = created.client_id.clone().unwrap();
+    let full = describe_client(&c, &pool, &id).await;
+    assert_eq!(full, created);
+
+    // Carrying every describe member over changes nothing but LastModifiedDate.
+    c.update_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&id)
+        .set_client_name(full.client_name.clone())
+        .set_refresh_token_validity(Some(full.refresh_token_validity))
+        .set_access_token_validity(full.access_token_validity)
+        .set_id_token_validity(full.id_token_validity)
+        .set_token_validity_units(full.token_validity_units.clone())
+        .set_read_attributes(full.read_attributes.clone())
+        .set_write_attributes(full.write_attributes.clone())
+        .set_explicit_auth_flows(full.explicit_auth_flows.clone())
+        .set_supported_identity_providers(full.supported_identity_providers.clone())
+        .set_callback_urls(full.callback_urls.clone())
+        .set_logout_urls(full.logout_urls.clone())
+        .set_default_redirect_uri(full.default_redirect_uri.clone())
+        .set_allowed_o_auth_flows(full.allowed_o_auth_flows.clone())
+        .set_allowed_o_auth_scopes(full.allowed_o_auth_scopes.clone())
+        .set_allowed_o_auth_flows_user_pool_client(full.allowed_o_auth_flows_user_pool_client)
+        .set_analytics_configuration(full.analytics_configuration.clone())
+        .set_prevent_user_existence_errors(full.prevent_user_existence_errors.clone())
+        .set_enable_token_revocation(full.enable_token_revocation)
+        .set_enable_propagate_additional_user_context_data(
+            full.enable_propagate_additional_user_context_data,
+        )
+        .set_auth_session_validity(full.auth_session_validity)
+        .set_refresh_token_rotation(full.refresh_token_rotation.clone())
+        .send()
+        .await
+        .unwrap();
+    let carried = describe_client(&c, &pool, &id).await;
+    assert!(carried.last_modified_date >= full.last_modified_date);
+    assert_eq!(
+        without_last_modified(carried),
+        without_last_modified(full.clone())
+    );
+
+    // An update with only the name resets everything else to a new client's defaults.
+    c.update_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&id)
+        .client_name("renamed")
+        .send()
+        .await
+        .unwrap();
+    let reset = describe_client(&c, &pool, &id).await;
+    let expected = UserPoolClientType::builder()
+        .user_pool_id(&pool)
+        .client_name("renamed")
+        .client_id(&id)
+        .set_client_secret(full.client_secret.clone())
+        .set_creation_date(full.creation_date)
+        .set_last_modified_date(reset.last_modified_date)
+        .refresh_token_validity(30)
+        .allowed_o_auth_flows_user_pool_client(false)
+        .enable_token_revocation(true)
+        .enable_propagate_additional_user_context_data(false)
+        .auth_session_validity(3)
+        .build();
+    assert_eq!(reset, expected);
+
+    // ...which is what a client created with only that name describes as.
+    let fresh = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("renamed")
+        .send()
+        .await
+        .unwrap();
+    let mut fresh = fresh.user_pool_client.unwrap();
+    fresh.client_id = reset.client_id.clone();
+    (
+        fresh.client_secret,
+        fresh.creation_date,
+        fresh.last_modified_date,
+    ) = (
+        reset.client_secret.clone(),
+        reset.creation_date,
+        reset.last_modified_date,
+    );
+    assert_eq!(fresh, reset);
+}
+
+#[tokio::test]
+async fn update_user_pool_resets_mfa_and_policies_but_keeps_username_attributes() {
+    let moto = MotoServer::start().await.unwrap();
+    let c = cognito(&moto).await;
+    let policies = UserPoolPolicyType::builder()
+        .password_policy(
+            PasswordPolicyType::builder()
+                .minimum_length(14)
+                .require_symbols(false)
+                .temporary_password_validity_days(3)
+                .build(),
+        )
+        .build();
+    let admin = AdminCreateUserConfigType::builder()
+        .allow_admin_create_user_only(true)
+        .invite_message_template(
+            MessageTemplateType::builder()
+                .email_subject("Welcome")
+                .email_message("Hello {username}, your code is {####}")
+                .build(),
+        )
+        .build();
+    let pool = c
+        .create_user_pool()
+        .pool_name("workers")
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .deletion_protection(DeletionProtectionType::Active)
+        .policies(policies.clone())
+        .admin_create_user_config(admin.clone())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::On)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let full = describe_pool(&c, &pool).await;
+    assert_eq!(full.mfa_configuration, Some(UserPoolMfaType::On));
+    assert_eq!(full.policies, Some(policies));
+    assert_eq!(full.admin_create_user_config, Some(admin));
+
+    // Carrying every member UpdateUserPool accepts changes nothing but LastModifiedDate.
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .set_pool_name(full.name.clone())
+        .set_policies(full.policies.clone())
+        .set_deletion_protection(full.deletion_protection.clone())
+        .set_lambda_config(full.lambda_config.clone())
+        .set_auto_verified_attributes(full.auto_verified_attributes.clone())
+        .set_sms_verification_message(full.sms_verification_message.clone())
+        .set_email_verification_message(full.email_verification_message.clone())
+        .set_email_verification_subject(full.email_verification_subject.clone())
+        .set_verification_message_template(full.verification_message_template.clone())
+        .set_sms_authentication_message(full.sms_authentication_message.clone())
+        .set_user_attribute_update_settings(full.user_attribute_update_settings.clone())
+        .set_mfa_configuration(full.mfa_configuration.clone())
+        .set_device_configuration(full.device_configuration.clone())
+        .set_email_configuration(full.email_configuration.clone())
+        .set_sms_configuration(full.sms_configuration.clone())
+        .set_user_pool_tags(full.user_pool_tags.clone())
+        .set_admin_create_user_config(full.admin_create_user_config.clone())
+        .set_user_pool_add_ons(full.user_pool_add_ons.clone())
+        .set_account_recovery_setting(full.account_recovery_setting.clone())
+        .set_user_pool_tier(full.user_pool_tier.clone())
+        .send()
+        .await
+        .unwrap();
+    let mut carried = describe_pool(&c, &pool).await;
+    assert!(carried.last_modified_date >= full.last_modified_date);
+    carried.last_modified_date = full.last_modified_date;
+    assert_eq!(carried, full);
+
+    // An update without them resets MFA, the policies and the rest...
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap();
+    let reset = describe_pool(&c, &pool).await;
+    assert_eq!(reset.mfa_configuration, Some(UserPoolMfaType::Off));
+    assert_eq!(
+        reset.deletion_protection,
+        Some(DeletionProtectionType::Inactive)
+    );
+    let password = reset
+        .policies
+        .as_ref()
+        .and_then(|p| p.password_policy.as_ref())
+        .unwrap();
+    assert_eq!(
+        (password.minimum_length, password.require_symbols),
+        (Some(8), true)
+    );
+    assert_eq!(
+        reset
+            .admin_create_user_config
+            .as_ref()
+            .unwrap()
+            .allow_admin_create_user_only,
+        false
+    );
+    // ...but keeps what an update cannot change.
+    assert_eq!(
+        reset.username_attributes,
+        Some(vec![UsernameAttributeType::Email])
+    );
+    assert_eq!(
+        (&reset.id, &reset.arn, &reset.name),
+        (&full.id, &full.arn, &full.name)
+    );
+    assert_eq!(
+        (reset.creation_date, &reset.schema_attributes),
+        (full.creation_date, &full.schema_attributes)
+    );
+
+    // The whole output is that of a pool created with only what the update gave.
+    let fresh = c
+        .create_user_pool()
+        .pool_name("workers")
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap();
+    assert_eq!(without_identity(reset), without_identity(fresh));
+}
+
+#[tokio::test]
+async fn ssm_parameter_round_trip() {
+    let moto = MotoServer::start().await.unwrap();
+    let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config().await);
+    ssm.put_parameter()
+        .name("/workforce/test/client-id")
+        .value("abc123")
+        .r#type(aws_sdk_ssm::types::ParameterType::String)
+        .send()
+        .await
+        .unwrap();
+    let got = ssm
+        .get_parameter()
+        .name("/workforce/test/client-id")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.parameter.and_then(|p| p.value).as_deref(),
+        Some("abc123")
+    );
+}
+
+#[tokio::test]
+async fn reset_forgets_resources_and_keeps_the_patch() {
+    let moto = MotoServer::start().await.unwrap();
+    let c = cognito(&moto).await;
+    c.create_user_pool().pool_name("gone").send().await.unwrap();
+    moto.reset().await.unwrap();
+    let pools = c.list_user_pools().max_results(10).send().await.unwrap();
+    assert_eq!(pools.user_pools.unwrap_or_default(), vec![]);
+
+    let pool = c
+        .create_user_pool()
+        .pool_name("p")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("c")
+        .callback_urls("https://x.example.com")
+        .send()
+        .await
+        .unwrap();
+    let id = client.user_pool_client.unwrap().client_id.unwrap();
+    c.update_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&id)
+        .client_name("c")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(describe_client(&c, &pool, &id).await.callback_urls, None);
+}
+
+#[tokio::test]
+async fn servers_run_in_parallel_and_stop_on_drop() {
+    let (a, b) = tokio::join!(MotoServer::start(), MotoServer::start());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_ne!(a.port(), b.port());
+    assert_eq!(a.endpoint_url(), format!("http://127.0.0.1:{}", a.port()));
+    for moto in [&a, &b] {
+        cognito(moto)
+            .await
+            .list_user_pools()
+            .max_results(1)
+            .send()
+            .await
+            .unwrap();
+    }
+    let ports = [a.port(), b.port()];
+    drop((a, b));
+    for port in ports {
+        let err = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::ConnectionRefused,
+            "port {port}"
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! Every promise of the contract ("What every function promises"), held by a
+//! real bootstrap built on the protocol crate, driven through the Lambda
+//! Runtime API with hostile events, answering to a presigned-style sink.
+
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::runtime_api::Outcome as Invocation;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const TYPE: &str = "Custom::Probe";
+const LOGICAL_ID: &str = "Probe";
+
+async fn probe(extra_env: &[(&str, &str)]) -> FunctionUnderTest {
+    let mut env = harness::aws_env(None, None);
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    FunctionUnderTest::start(env!("CARGO_BIN_EXE_probe-function"), env)
+        .await
+        .expect("start the probe")
+}
+
+fn create(properties: Value) -> Value {
+    harness::create_event(TYPE, LOGICAL_ID, properties)
+}
+
+/// Exactly one PUT, accepted, answered Ok to the runtime.
+fn assert_one_answer(answered: &Answered) {
+    assert_eq!(answered.puts.len(), 1, "PUTs: {:?}", answered.puts);
+    assert_eq!(answered.accepted(), 1);
+    assert!(
+        matches!(answered.invocation.outcome, Invocation::Response(_)),
+        "the runtime must get Ok once the response is sent: {:?}",
+        answered.invocation.outcome
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn success_is_one_put_without_content_type_carrying_every_field() {
+    let probe = probe(&[]).await;
+    let event = create(json!({"Mode": "succeed"}));
+    let answered = probe.send(event.clone()).await;
+    assert_one_answer(&answered);
+    let put = &answered.puts[0];
+    assert_eq!(put.method, "PUT");
+    assert!(
+        put.content_type.as_deref().unwrap_or("").is_empty(),
+        "{:?}",
+        put.content_type
+    );
+    assert_eq!(put.content_length, Some(put.body.len() as u64));
+    let body = &answered.response;
+    assert_eq!(body["Status"], "SUCCESS");
+    assert_eq!(body["PhysicalResourceId"], "probe-Probe");
+    for verbatim in ["StackId", "RequestId", "LogicalResourceId"] {
+        assert_eq!(body[verbatim], event[verbatim], "{verbatim}");
+    }
+    assert!(body["Data"].is_object());
+    assert!(body.get("Reason").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudformation_strings_are_parsed_and_service_fields_ignored() {
+    let probe = probe(&[]).await;
+    let answered = probe
+        .send(create(json!({
+            "Mode": "succeed", "Flag": "true", "Count": "42", "Names": ["a", "b"],
+            "ServiceTimeout": "300"
+        })))
+        .await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(answered.data("Flag"), Some("true"));
+    assert_eq!(answered.data("Count"), Some("42"));
+    assert_eq!(answered.data("Names"), Some("a,b"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_and_invalid_properties_fail_by_name_before_any_work() {
+    let probe = probe(&[]).await;
+    let cases = [
+        (json!({"Mode": "panic", "Colour": "red"}), "Colour"),
+        (json!({"Mode": "panic", "Flag": "yes"}), "Flag"),
+        (json!({"Mode": "panic", "Count": "500"}), "Count"),
+        (json!({"Flag": "true"}), "Mode"),
+    ];
+    for (properties, named) in cases {
+        let answered = probe.send(create(properties.clone())).await;
+        assert_one_answer(&answered);
+        assert_eq!(answered.status(), "FAILED", "{properties}");
+        assert!(
+            answered.reason().contains(named),
+            "{named} not in {:?}",
+            answered.reason()
+        );
+        assert!(
+            !answered.reason().contains("panicked"),
+            "resource code ran: {}",
+            answered.reason()
+        );
+        assert!(
+            custom_resource::is_created_nothing_id(answered.physical_id()),
+            "a Create that created nothing must say so: {}",
+            answered.physical_id()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_names_the_log_stream() {
+    let probe = probe(&[]).await;
+    let answered = probe.send(create(json!({"Mode": "fail"}))).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("asked to fail"),
+        "{}",
+        answered.reason()
+    );
+    let stream = probe.host().log_stream_name();
+    assert!(
+        answered.reason().contains(&stream),
+        "{} lacks {stream}",
+        answered.reason()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panic_is_answered_failed_and_the_process_serves_on() {
+    let probe = probe(&[]).await;
+    let answered = probe.send(create(json!({"Mode": "panic"}))).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("panicked"),
+        "{}",
+        answered.reason()
+    );
+    let next = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert_eq!(next.status(), "SUCCESS");
+    assert_eq!(
+        probe.host().cold_starts(),
+        1,
+        "the panic must not have killed the bootstrap"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn work_past_the_deadline_is_answered_failed_before_lambda_kills_it() {
+    let probe = probe(&[]).await;
+    let answered = probe
+        .send_with_timeout(
+            create(json!({"Mode": "sleep", "SleepSeconds": "600"})),
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("timed out"),
+        "{}",
+        answered.reason()
+    );
+    assert!(
+        answered.reason().contains("deadline"),
+        "{}",
+        answered.reason()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_after_creating_something_answers_with_its_id() {
+    let probe = probe(&[]).await;
+    let answered = probe.send(create(json!({"Mode": "claim-then-fail"}))).await;
+    assert_eq!(answered.status(), "FAILED");
+    assert_eq!(answered.physical_id(), "probe-Probe-claimed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_data_fails_instead_of_being_cut() {
+    let probe = probe(&[]).await;
+    let answered = probe.send(create(json!({"Mode": "big-data"}))).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(answered.puts[0].body.len() <= custom_resource::MAX_BODY_BYTES);
+    assert!(answered.reason().contains("4096"), "{}", answered.reason());
+    assert!(
+        answered.response["Data"]
+            .as_object()
+            .is_none_or(|data| data.is_empty())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deletes_of_ids_never_issued_succeed_without_running_resource_code() {
+    let probe = probe(&[]).await;
+    // The marker of a Create that created nothing, whatever the properties say.
+    let marker = custom_resource::created_nothing_id("0f1e2d3c");
+    let answered = probe
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            &marker,
+            json!({"Mode": "panic", "Bogus": "1"}),
+        ))
+        .await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(answered.physical_id(), marker);
+    // An id CloudFormation invented after a cancelled create.
+    let invented = "Probe-1A2B3C4D5E6F";
+    let answered = probe
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            invented,
+            json!({"Mode": "panic"}),
+        ))
+        .await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(answered.physical_id(), invented);
+    assert!(
+        !probe.logs().contains("probe acting"),
+        "resource code ran:\n{}",
+        probe.logs()
+    );
+    // One of ours is deleted by the resource code, and answered with its id.
+    let answered = probe
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "fail"}),
+        ))
+        .await;
+    assert_eq!(answered.status(), "FAILED");
+    assert_eq!(answered.physical_id(), "probe-Probe");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_request_types_fail_with_the_given_or_a_marker_id() {
+    let probe = probe(&[]).await;
+    let mut event =
+        harness::delete_event(TYPE, LOGICAL_ID, "probe-Probe", json!({"Mode": "succeed"}));
+    event["RequestType"] = json!("Upsert");
+    let answered = probe.send(event.clone()).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("Upsert"),
+        "{}",
+        answered.reason()
+    );
+    assert_eq!(answered.physical_id(), "probe-Probe");
+
+    event
+        .as_object_mut()
+        .map(|e| e.remove("PhysicalResourceId"));
+    event["RequestId"] = json!(harness::new_request_id());
+    let answered = probe.send(event).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        custom_resource::is_created_nothing_id(answered.physical_id()),
+        "{}",
+        answered.physical_id()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_without_physical_id_fails_and_one_with_it_keeps_it() {
+    let probe = probe(&[]).await;
+    let mut event = harness::update_event(
+        TYPE,
+        LOGICAL_ID,
+        "probe-Probe",
+        json!({"Mode": "succeed"}),
+        json!({"Mode": "fail"}),
+    );
+    let answered = probe.send(event.clone()).await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    event
+        .as_object_mut()
+        .map(|e| e.remove("PhysicalResourceId"));
+    event["RequestId"] = json!(harness::new_request_id());
+    let answered = probe.send(event).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("PhysicalResourceId"),
+        "{}",
+        answered.reason()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_errors_are_retried_and_client_errors_are_final() {
+    let probe = probe(&[]).await;
+    probe.sink().script([500, 503]);
+    let answered = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(answered.accepted(), 1);
+    assert_eq!(answered.status(), "SUCCESS");
+    assert!(matches!(
+        answered.invocation.outcome,
+        Invocation::Response(_)
+    ));
+
+    probe.sink().script([403]);
+    let answered = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert_eq!(answered.puts.len(), 1, "a 4xx must not be retried");
+    assert_eq!(answered.accepted(), 0);
+    assert!(
+        matches!(answered.invocation.outcome, Invocation::Response(_)),
+        "no Lambda retry after a refusal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_response_url_is_a_credential_and_never_logged() {
+    let probe = probe(&[]).await;
+    probe.sink().script([500]);
+    let answered = probe.send(create(json!({"Mode": "fail"}))).await;
+    assert_eq!(answered.accepted(), 1);
+    let logs = probe.logs();
+    assert!(!logs.is_empty());
+    assert!(
+        !logs.contains(&probe.sink().signature()),
+        "signature leaked:\n{logs}"
+    );
+    assert!(!logs.contains("X-Amz-Signature="), "query leaked:\n{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_http_response_urls_are_refused_unless_allowed() {
+    let mut env = harness::aws_env(None, None);
+    env.retain(|(key, _)| key != custom_resource::ALLOW_HTTP_ENV);
+    let probe = FunctionUnderTest::start(env!("CARGO_BIN_EXE_probe-function"), env)
+        .await
+        .expect("start the probe");
+    let answered = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert!(answered.puts.is_empty(), "a PUT went to plain http");
+    assert!(
+        probe.logs().contains("https"),
+        "the refusal should say why:\n{}",
+        probe.logs()
+    );
+    assert!(!probe.logs().contains(&probe.sink().signature()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_are_json_lines_naming_the_request_whatever_the_log_format() {
+    let probe = probe(&[("AWS_LAMBDA_LOG_FORMAT", "Text")]).await;
+    let event = create(json!({"Mode": "fail"}));
+    let answered = probe.send(event.clone()).await;
+    assert_eq!(answered.status(), "FAILED");
+    let logs = probe.logs();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}"))
+        })
+        .collect();
+    let failed = lines
+        .iter()
+        .find(|line| line.to_string().contains("sending response"))
+        .expect("a line about the response");
+    let text = failed.to_string();
+    for expected in [
+        "Create",
+        LOGICAL_ID,
+        event["RequestId"].as_str().unwrap_or_default(),
+        answered.invocation.request_id.as_str(),
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twice_delivered_event_is_answered_each_time() {
+    let probe = probe(&[]).await;
+    let event = create(json!({"Mode": "succeed"}));
+    // Lambda's own retry delivers the very same event, RequestId included.
+    let first = probe.send(event.clone()).await;
+    assert_one_answer(&first);
+    let second = probe.send(event).await;
+    assert_eq!(second.puts.len(), 2, "one response per delivery");
+    let bodies: Vec<Value> = second.puts.iter().map(|put| put.json()).collect();
+    assert!(bodies.iter().all(|body| body["Status"] == "SUCCESS"));
+    assert_eq!(
+        bodies[0]["PhysicalResourceId"],
+        bodies[1]["PhysicalResourceId"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_without_a_response_url_cannot_be_answered_and_is_an_error() {
+    let probe = probe(&[]).await;
+    let mut event = create(json!({"Mode": "succeed"}));
+    event.as_object_mut().map(|e| e.remove("ResponseURL"));
+    let answered = probe.send(event).await;
+    assert!(answered.puts.is_empty());
+    assert!(
+        matches!(answered.invocation.outcome, Invocation::Error(_)),
+        "{:?}",
+        answered.invocation.outcome
+    );
+}

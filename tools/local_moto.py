@@ -1,0 +1,182 @@
+"""Local Cognito/SSM (moto's server) that resets on update like AWS does.
+
+Run with the project venv's python (scripts/venv):
+
+    .venv/bin/python tools/local_moto.py [--port N] [--verbose]
+
+Binds 127.0.0.1 (port chosen by the OS unless --port), prints exactly one line
+`LISTENING <port>` on stdout, then serves until stdin reaches EOF (so it dies
+with the process holding the pipe) or it gets SIGTERM/SIGINT.
+
+Why the patch: AWS's UpdateUserPool / UpdateUserPoolClient set every setting
+the request leaves out back to its default ("If you don't provide a value for
+an attribute, Amazon Cognito sets it to its default value", API reference);
+moto 5.2.5 merges the client update into the old settings, keeps the pool's
+MfaConfiguration and drops the pool settings an update cannot change
+(UsernameAttributes, AliasAttributes, UsernameConfiguration). See
+shared/AWS-NOTES.md sections 2 and 7. Written against moto==5.2.5
+(tools/requirements.txt); re-check on upgrade.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import logging
+import signal
+import sys
+import threading
+from typing import Any
+
+import botocore.session
+from moto.cognitoidp import models as cognito
+from moto.core.utils import utcnow
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+_MODEL = botocore.session.get_session().get_service_model("cognito-idp")
+
+
+def _members(operation: str) -> frozenset[str]:
+    return frozenset(_MODEL.operation_model(operation).input_shape.members)
+
+
+# Members each update accepts (from botocore's model, so new API members are
+# covered); the ids name the target and are not settings.
+CLIENT_UPDATE_MEMBERS = _members("UpdateUserPoolClient") - {"UserPoolId", "ClientId"}
+POOL_UPDATE_MEMBERS = _members("UpdateUserPool") - {"UserPoolId"}
+# Set at creation and not changeable by UpdateUserPool, so AWS keeps them:
+# AliasAttributes, UsernameAttributes, UsernameConfiguration. (Schema lives
+# in schema_attributes and PoolName in .name, which the reset doesn't touch.)
+POOL_CREATE_ONLY = _members("CreateUserPool") - POOL_UPDATE_MEMBERS - {"PoolName", "Schema"}
+
+# What DescribeUserPoolClient shows for a client created with only a name.
+# Same as moto's create (checked below) and as AWS per Terraform's acceptance
+# test against a real account (terraform-provider-aws
+# internal/service/cognitoidp/user_pool_client_test.go, _basic:
+# refresh_token_validity 30, auth_session_validity 3, enable_token_revocation
+# true, enable_propagate_additional_user_context_data false,
+# allowed_oauth_flows_user_pool_client false; access/id token validity,
+# token_validity_units and prevent_user_existence_errors all unset). The API
+# reference agrees: refresh tokens default to 30 days, token revocation is on
+# for new clients, AllowedOAuthFlowsUserPoolClient "defaults to false",
+# AuthSessionValidity is 3..15 minutes (3 = the old fixed value).
+FRESH_CLIENT = {
+    "AllowedOAuthFlowsUserPoolClient": False,
+    "AuthSessionValidity": 3,
+    "EnablePropagateAdditionalUserContextData": False,
+    "EnableTokenRevocation": True,
+    "RefreshTokenValidity": 30,
+}
+# "The default unit for refresh tokens is days, and the default for ID and
+# access tokens are hours" (API reference, TokenValidityUnits). AWS fills the
+# units a request's TokenValidityUnits leaves out (same Terraform test file,
+# _tokenValidityUnits_AccessToken).
+DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
+
+# A fresh pool: moto's DEFAULT_USER_POOL_CONFIG plus what the API reference
+# documents as the defaults moto leaves out. Both create and the reset below
+# start from this dict. MfaConfiguration defaults to OFF (moto's create and
+# the API reference), kept in pool.mfa_config, not here.
+cognito.DEFAULT_USER_POOL_CONFIG.setdefault("DeletionProtection", "INACTIVE")
+cognito.DEFAULT_USER_POOL_CONFIG.setdefault("UserPoolTier", "ESSENTIALS")
+
+
+def _fill_units(config: dict[str, Any]) -> None:
+    if "TokenValidityUnits" in config:
+        config["TokenValidityUnits"] = {**DEFAULT_UNITS, **config["TokenValidityUnits"]}
+
+
+def _check_fresh_client_defaults() -> None:
+    fresh = cognito.CognitoIdpUserPoolClient("check", False, None).extended_config
+    if fresh != FRESH_CLIENT:
+        raise SystemExit(f"local_moto.py: moto's new-client defaults changed: {fresh}")
+
+
+def patch_cognito() -> None:
+    backend = cognito.CognitoIdpBackend
+    client_cls = cognito.CognitoIdpUserPoolClient
+    orig_create_pool = backend.create_user_pool
+    orig_create_client = backend.create_user_pool_client
+    orig_client_json = client_cls.to_json
+
+    def create_user_pool(self, name, extended_config):
+        pool = orig_create_pool(self, name, extended_config)
+        # moto keeps a create-time MfaConfiguration in extended_config too,
+        # where it masks later SetUserPoolMfaConfig changes in Describe.
+        pool.extended_config.pop("MfaConfiguration", None)
+        return pool
+
+    def update_user_pool(self, user_pool_id, extended_config):
+        pool = self.describe_user_pool(user_pool_id)
+        given = {k: v for k, v in extended_config.items() if k in POOL_UPDATE_MEMBERS}
+        if "PoolName" in given:
+            pool.name = given.pop("PoolName")
+        kept = {k: pool.extended_config[k] for k in POOL_CREATE_ONLY if k in pool.extended_config}
+        # update_extended_config starts from DEFAULT_USER_POOL_CONFIG: reset.
+        pool.update_extended_config({**given, **kept})
+        pool.mfa_config = pool.extended_config.pop("MfaConfiguration", None) or "OFF"
+        pool.last_modified_date = utcnow()
+
+    def create_user_pool_client(self, user_pool_id, generate_secret, extended_config):
+        client = orig_create_client(self, user_pool_id, generate_secret, extended_config)
+        _fill_units(client.extended_config)
+        client.creation_date = client.last_modified_date = utcnow()
+        return client
+
+    def update_user_pool_client(self, user_pool_id, client_id, extended_config):
+        client = self.describe_user_pool_client(user_pool_id, client_id)
+        given = {k: v for k, v in extended_config.items() if k in CLIENT_UPDATE_MEMBERS}
+        # AWS requires a name at create and has no default for it: an update
+        # without ClientName keeps the name (UNVERIFIED in a real account).
+        if "ClientName" not in given and "ClientName" in client.extended_config:
+            given["ClientName"] = client.extended_config["ClientName"]
+        client.extended_config = {**copy.deepcopy(FRESH_CLIENT), **given}
+        _fill_units(client.extended_config)
+        client.last_modified_date = utcnow()
+        return client
+
+    def client_to_json(self, extended=False):
+        out = orig_client_json(self, extended)
+        if extended and hasattr(self, "creation_date"):
+            out["CreationDate"] = self.creation_date
+            out["LastModifiedDate"] = self.last_modified_date
+        return out
+
+    _check_fresh_client_defaults()
+    backend.create_user_pool = create_user_pool
+    backend.update_user_pool = update_user_pool
+    backend.create_user_pool_client = create_user_pool_client
+    backend.update_user_pool_client = update_user_pool_client
+    client_cls.to_json = client_to_json
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.ERROR)
+
+    patch_cognito()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
+    server.start()
+    stop = threading.Event()
+
+    def wait_for_eof() -> None:
+        while sys.stdin.buffer.read1(65536):
+            pass
+        stop.set()
+
+    threading.Thread(target=wait_for_eof, daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    print(f"LISTENING {server.get_host_and_port()[1]}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
