@@ -40,7 +40,11 @@ pub async fn sdk_config(endpoint_url: &str, region: &str) -> aws_config::SdkConf
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_owned()))
         .credentials_provider(aws_sdk_ssm::config::Credentials::new(
-            "testing", "testing", None, None, "local-aws",
+            "testing",
+            "testing",
+            None,
+            None,
+            "local-aws",
         ))
         .endpoint_url(endpoint_url)
         .load()

@@ -1,0 +1,1 @@
+//! The SageMaker workforce emulator (being written).

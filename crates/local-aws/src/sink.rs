@@ -302,9 +302,15 @@ fn decide(
             return accepted(status);
         }
         let (code, message) = match status.as_u16() {
-            500 => ("InternalError", "We encountered an internal error. Please try again."),
+            500 => (
+                "InternalError",
+                "We encountered an internal error. Please try again.",
+            ),
             503 => ("SlowDown", "Please reduce your request rate."),
-            _ => ("ServiceUnavailable", "Scripted failure of the local response sink."),
+            _ => (
+                "ServiceUnavailable",
+                "Scripted failure of the local response sink.",
+            ),
         };
         return s3_error(status, code, message, "");
     }
@@ -371,7 +377,10 @@ fn s3_error(status: StatusCode, code: &str, message: &str, extra: &str) -> (Stat
     );
     let mut response = (status, xml).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
     headers.insert("x-amz-request-id", request_id_header());
     (status, response)
 }
