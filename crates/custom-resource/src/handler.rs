@@ -267,7 +267,9 @@ impl<R: CustomResource> Handler<R> {
             _ => {}
         }
 
-        let work = AssertUnwindSafe(self.dispatch(request, context)).catch_unwind();
+        // Boxed: SDK futures are deep, and keeping them off this frame spares
+        // every function crate a `recursion_limit` attribute.
+        let work = AssertUnwindSafe(Box::pin(self.dispatch(request, context))).catch_unwind();
         let failed_id = || match request.request_type {
             RequestType::Delete => fallback_id.clone(),
             _ => context

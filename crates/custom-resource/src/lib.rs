@@ -96,7 +96,7 @@ pub async fn run<R: CustomResource>(resource: R) -> Result<(), lambda_runtime::E
     let handler = Arc::new(handler::Handler::new(resource)?);
     lambda_runtime::run(lambda_runtime::service_fn(move |event| {
         let handler = Arc::clone(&handler);
-        async move { handler.handle(event).await }
+        async move { Box::pin(handler.handle(event)).await }
     }))
     .await
 }

@@ -1,0 +1,292 @@
+//! `benchmark [--runs N] [--bin-dir DIR]`: for each function, the bootstrap's
+//! size, its zipped size (what Lambda stores), the wall time from starting
+//! the process to its response PUT on the local emulators (median of N cold
+//! starts) and its peak RSS, printed as a Markdown table.
+//!
+//! A benchmark, not a test: it prints figures and asserts nothing about
+//! them. Run it on release binaries (`scripts/bench`).
+
+use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowType};
+use local_aws::harness::{self, FunctionUnderTest};
+use local_aws::moto::MotoServer;
+use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+const PLACEHOLDER: &str = "https://placeholder.invalid/callback";
+
+/// The local AWS one cold start runs against.
+struct Emulators {
+    moto: MotoServer,
+    sagemaker: SageMakerEmulator,
+    pool_id: String,
+    client_id: String,
+}
+
+impl Emulators {
+    async fn start() -> Result<Self, BoxError> {
+        let moto = MotoServer::start().await?;
+        let sagemaker = SageMakerEmulator::start(EmulatorOptions {
+            settle_after: Duration::ZERO,
+            delete_after: Duration::ZERO,
+            cognito_endpoint: Some(moto.endpoint_url()),
+        })
+        .await?;
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(&moto.sdk_config().await);
+        let pool = cognito.create_user_pool().pool_name("bench").send().await?;
+        let pool_id = pool
+            .user_pool()
+            .and_then(|p| p.id())
+            .unwrap_or_default()
+            .to_owned();
+        let client = cognito
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("bench")
+            .generate_secret(true)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_scopes("openid")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .supported_identity_providers("COGNITO")
+            .callback_urls(PLACEHOLDER)
+            .logout_urls(PLACEHOLDER)
+            .send()
+            .await?;
+        let client_id = client
+            .user_pool_client()
+            .and_then(|c| c.client_id())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self {
+            moto,
+            sagemaker,
+            pool_id,
+            client_id,
+        })
+    }
+
+    async fn create_workforce(&self, name: &str) -> Result<String, BoxError> {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        let sagemaker = aws_sdk_sagemaker::Client::new(&config);
+        sagemaker
+            .create_workforce()
+            .workforce_name(name)
+            .cognito_config(
+                aws_sdk_sagemaker::types::CognitoConfig::builder()
+                    .user_pool(&self.pool_id)
+                    .client_id(&self.client_id)
+                    .build(),
+            )
+            .send()
+            .await?;
+        let described = sagemaker
+            .describe_workforce()
+            .workforce_name(name)
+            .send()
+            .await?;
+        Ok(described
+            .workforce()
+            .and_then(|w| w.sub_domain())
+            .unwrap_or_default()
+            .to_owned())
+    }
+}
+
+/// The Create event each function gets, set up on fresh emulators.
+async fn create_event(function: &str, emulators: &Emulators) -> Result<Value, BoxError> {
+    let pool = emulators.pool_id.as_str();
+    let client = emulators.client_id.as_str();
+    let (resource_type, properties) = match function {
+        "domain-prefix" => (
+            "Custom::DomainPrefix",
+            json!({"ParameterName": "/sagemaker-workforce/bench/domain-prefix"}),
+        ),
+        "create-workforce" => (
+            "Custom::PrivateWorkforce",
+            json!({"WorkforceName": "bench", "UserPoolId": pool, "ClientId": client,
+                   "SourceIpCidrs": ["10.0.0.0/16"]}),
+        ),
+        "fetch-portal-domain" => {
+            emulators.create_workforce("bench").await?;
+            ("Custom::PortalDomain", json!({"WorkforceName": "bench"}))
+        }
+        "update-invite-email" => (
+            "Custom::InviteEmail",
+            json!({"UserPoolId": pool, "EmailSubject": "Your labeling portal",
+                   "EmailMessage": "Hello {username}, your password is {####}. Portal: https://x.labeling.us-east-1.sagemaker.aws"}),
+        ),
+        "filter-placeholder-callback" => (
+            "Custom::PlaceholderFilter",
+            json!({"UserPoolId": pool, "ClientId": client, "PlaceholderUrl": PLACEHOLDER,
+                   "RequiredCallbackUrl": "https://x.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse"}),
+        ),
+        "update-client" => (
+            "Custom::ClientCallbacks",
+            json!({"UserPoolId": pool, "ClientId": client,
+                   "CallbackUrls": ["https://x.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse"],
+                   "LogoutUrls": ["https://x.labeling.us-east-1.sagemaker.aws/logout"]}),
+        ),
+        other => return Err(format!("no benchmark event for {other}").into()),
+    };
+    Ok(harness::create_event(resource_type, "Bench", properties))
+}
+
+const FUNCTIONS: [&str; 6] = [
+    "domain-prefix",
+    "create-workforce",
+    "fetch-portal-domain",
+    "update-invite-email",
+    "filter-placeholder-callback",
+    "update-client",
+];
+
+struct Figures {
+    function: &'static str,
+    size: u64,
+    zipped: u64,
+    cold_ms: Vec<f64>,
+    peak_rss_kb: Vec<u64>,
+}
+
+/// The size of `binary` zipped as `bootstrap`, the way it is deployed.
+fn zipped_size(binary: &Path) -> Result<u64, BoxError> {
+    let bytes = std::fs::read(binary)?;
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o755);
+    archive.start_file("bootstrap", options)?;
+    archive.write_all(&bytes)?;
+    Ok(archive.finish()?.into_inner().len() as u64)
+}
+
+/// Peak resident set size of a live process, from /proc (Linux only).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// One cold start: fresh emulators, a fresh process, one Create event.
+async fn cold_start(function: &str, binary: &Path) -> Result<(f64, Option<u64>), BoxError> {
+    let emulators = Emulators::start().await?;
+    let event = create_event(function, &emulators).await?;
+    let env = harness::aws_env(
+        Some(&emulators.moto),
+        Some(&emulators.sagemaker.endpoint_url()),
+    );
+    let under_test = FunctionUnderTest::start(binary, env).await?;
+    let started = tokio::time::Instant::now();
+    let answered = under_test.send(event).await;
+    if answered.status() != "SUCCESS" {
+        return Err(format!(
+            "{function} answered {:?}: {}",
+            answered.status(),
+            answered.reason()
+        )
+        .into());
+    }
+    let put_at = answered
+        .puts
+        .iter()
+        .find(|put| put.accepted())
+        .map(|put| tokio::time::Instant::from_std(put.at))
+        .ok_or("no accepted PUT")?;
+    let wall = put_at.saturating_duration_since(started).as_secs_f64() * 1000.0;
+    let rss = under_test.host().pid().and_then(peak_rss_kb);
+    Ok((wall, rss))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+struct Args {
+    runs: usize,
+    bin_dir: PathBuf,
+}
+
+fn parse_args() -> Result<Args, BoxError> {
+    let mut args = Args {
+        runs: 7,
+        bin_dir: local_aws::workspace_root().join("target/release"),
+    };
+    let mut given = std::env::args().skip(1);
+    while let Some(arg) = given.next() {
+        match arg.as_str() {
+            "--runs" => args.runs = given.next().ok_or("--runs needs a number")?.parse()?,
+            "--bin-dir" => args.bin_dir = given.next().ok_or("--bin-dir needs a directory")?.into(),
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; usage: benchmark [--runs N] [--bin-dir DIR]"
+                )
+                .into());
+            }
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let args = parse_args()?;
+    let mut table = Vec::new();
+    for function in FUNCTIONS {
+        let binary = args.bin_dir.join(function);
+        if !binary.is_file() {
+            return Err(format!(
+                "{} not found: build it first (scripts/bench does)",
+                binary.display()
+            )
+            .into());
+        }
+        let mut figures = Figures {
+            function,
+            size: std::fs::metadata(&binary)?.len(),
+            zipped: zipped_size(&binary)?,
+            cold_ms: Vec::new(),
+            peak_rss_kb: Vec::new(),
+        };
+        for run in 1..=args.runs {
+            let (wall, rss) = cold_start(function, &binary).await?;
+            eprintln!("{function}: cold start {run}/{}: {wall:.1} ms", args.runs);
+            figures.cold_ms.push(wall);
+            figures.peak_rss_kb.extend(rss);
+        }
+        table.push(figures);
+    }
+    println!(
+        "| function | bootstrap | zipped | cold start to response PUT (median of {}) | peak RSS |",
+        args.runs
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for mut figures in table {
+        let peak = figures
+            .peak_rss_kb
+            .iter()
+            .max()
+            .copied()
+            .unwrap_or_default();
+        println!(
+            "| `{}` | {:.2} MiB | {:.2} MiB | {:.0} ms | {:.1} MiB |",
+            figures.function,
+            figures.size as f64 / 1048576.0,
+            figures.zipped as f64 / 1048576.0,
+            median(&mut figures.cold_ms),
+            peak as f64 / 1024.0
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! What can go wrong, worded for the CloudFormation event an operator reads.
+
+use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkforceError {
+    #[error(
+        "the region already has private workforce {name:?} ({cognito}), and an account can have only one private workforce per region. \
+         To keep using it, set WorkforceName, UserPoolId and ClientId to its values; to replace it, delete it first \
+         (delete its work teams, then `aws sagemaker delete-workforce --workforce-name {name}`) and retry"
+    )]
+    OtherWorkforce { name: String, cognito: String },
+
+    #[error(
+        "workforce {name:?} is Failed: {reason}. Fix the cause and deploy again (a rollback of this stack's Create deletes the Failed workforce: the PhysicalResourceId is its name)"
+    )]
+    Failed { name: String, reason: String },
+
+    #[error(
+        "ran out of time waiting for workforce {name:?} to {goal}: it is still {status}. {next}"
+    )]
+    OutOfTime {
+        name: String,
+        goal: &'static str,
+        status: String,
+        next: &'static str,
+    },
+
+    #[error(
+        "workforce {name:?} disappeared while waiting for it to become Active: something else deleted it; deploy again to create it"
+    )]
+    Vanished { name: String },
+
+    #[error(
+        "workforce {name:?} is being deleted (Status Deleting) by someone else; wait until it is gone, then deploy again"
+    )]
+    BeingDeleted { name: String },
+
+    #[error("SageMaker {operation} for {target} failed: {detail}")]
+    Aws {
+        operation: &'static str,
+        target: String,
+        detail: String,
+        /// The service's error code, when it gave one.
+        code: Option<String>,
+        message: Option<String>,
+    },
+}
+
+impl WorkforceError {
+    /// An SDK error, saying what AWS said: its code and message when the
+    /// service answered (SageMaker models almost no errors, so they arrive
+    /// "unhandled"), otherwise the whole context (connection, timeout).
+    pub fn aws<E, R>(
+        operation: &'static str,
+        target: impl Into<String>,
+        error: SdkError<E, R>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let code = error.code().map(str::to_owned);
+        let message = error.message().map(str::to_owned);
+        let detail = match (&code, &message) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.clone(),
+            _ => DisplayErrorContext(&error).to_string(),
+        };
+        Self::Aws {
+            operation,
+            target: target.into(),
+            detail,
+            code,
+            message,
+        }
+    }
+
+    /// SageMaker's way of saying a workforce does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Aws { code, message, .. } if is_not_found(code.as_deref(), message.as_deref()))
+    }
+}
+
+/// `ValidationException` with "No workforce" in the message is SageMaker's
+/// not-found, for DescribeWorkforce and DeleteWorkforce alike (Terraform
+/// relies on the same).
+pub fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
+    code == Some("ValidationException")
+        && message.is_some_and(|message| message.contains("No workforce"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_is_a_validation_exception_about_no_workforce() {
+        assert!(is_not_found(
+            Some("ValidationException"),
+            Some("No workforce found with name wf")
+        ));
+        assert!(!is_not_found(
+            Some("ValidationException"),
+            Some("1 validation error detected")
+        ));
+        assert!(!is_not_found(
+            Some("ResourceNotFound"),
+            Some("No workforce found")
+        ));
+        assert!(!is_not_found(None, None));
+    }
+
+    #[test]
+    fn reasons_name_the_workforce_and_the_way_out() {
+        let conflict = WorkforceError::OtherWorkforce {
+            name: "default".into(),
+            cognito: "user pool us-east-1_A, app client c".into(),
+        };
+        let text = conflict.to_string();
+        assert!(
+            text.contains("\"default\"") && text.contains("one private workforce per region"),
+            "{text}"
+        );
+        assert!(
+            text.contains("delete-workforce --workforce-name default"),
+            "{text}"
+        );
+        let late = WorkforceError::OutOfTime {
+            name: "wf".into(),
+            goal: "become Active",
+            status: "Initializing".into(),
+            next: "x",
+        };
+        assert!(late.to_string().contains("still Initializing"), "{late}");
+    }
+}

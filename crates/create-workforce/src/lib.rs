@@ -1,0 +1,89 @@
+//! `Custom::PrivateWorkforce`: a SageMaker Ground Truth private workforce
+//! on a Cognito user pool and app client, created, updated and deleted with
+//! CloudFormation, waiting for it to settle.
+//!
+//! - [`properties`]: the typed, validated properties;
+//! - [`decide`]: the decisions, without I/O (adopt / conflict / create,
+//!   in place / replace, is it ours, what to update, when a wait is over);
+//! - [`resource`]: the SageMaker calls around them.
+
+pub mod decide;
+pub mod error;
+pub mod properties;
+pub mod resource;
+
+pub use error::WorkforceError;
+pub use properties::WorkforceProperties;
+pub use resource::PrivateWorkforce;
+
+/// What this resource offers the template (CONTRACT.md, Custom::PrivateWorkforce).
+pub const CONTRACT: custom_resource::ResourceContract = custom_resource::ResourceContract {
+    resource_type: "Custom::PrivateWorkforce",
+    properties: &[
+        "WorkforceName",
+        "UserPoolId",
+        "ClientId",
+        "SourceIpCidrs",
+        "VpcId",
+        "SubnetIds",
+        "SecurityGroupIds",
+    ],
+    required: &["WorkforceName", "UserPoolId", "ClientId"],
+    data_keys: &["WorkforceArn", "WorkforceName", "SubDomain"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custom_resource::Properties;
+    use serde_json::{Map, Value, json};
+
+    /// A valid value for every property the contract lists.
+    fn sample(property: &str) -> Value {
+        match property {
+            "WorkforceName" => json!("labelers"),
+            "UserPoolId" => json!("us-east-1_AbC123"),
+            "ClientId" => json!("3n4b5urk1ft4fl3mg5e62d9ado"),
+            "SourceIpCidrs" => json!(["203.0.113.0/24", "2001:db8::/32"]),
+            "VpcId" => json!("vpc-0abc123"),
+            "SubnetIds" => json!(["subnet-0abc", "subnet-0def"]),
+            "SecurityGroupIds" => json!(["sg-0abc"]),
+            other => panic!("no sample for {other}"),
+        }
+    }
+
+    #[test]
+    fn every_contract_property_parses() {
+        let all: Map<String, Value> = CONTRACT
+            .properties
+            .iter()
+            .map(|property| (property.to_string(), sample(property)))
+            .collect();
+        let properties: WorkforceProperties = serde_json::from_value(Value::Object(all)).unwrap();
+        properties.validate().unwrap();
+        assert_eq!(properties.source_ip_cidrs.len(), 2);
+        assert!(properties.vpc().is_some());
+    }
+
+    #[test]
+    fn required_properties_are_required() {
+        for required in CONTRACT.required {
+            let without: Map<String, Value> = CONTRACT
+                .required
+                .iter()
+                .filter(|property| *property != required)
+                .map(|property| (property.to_string(), sample(property)))
+                .collect();
+            let error =
+                serde_json::from_value::<WorkforceProperties>(Value::Object(without)).unwrap_err();
+            assert!(error.to_string().contains(required), "{required}: {error}");
+        }
+        for optional in CONTRACT
+            .properties
+            .iter()
+            .filter(|p| !CONTRACT.required.contains(p))
+        {
+            assert!(!CONTRACT.required.contains(optional));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The `Custom::PrivateWorkforce` Lambda: one SageMaker client, built once.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    custom_resource::init_logging();
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    custom_resource::run(create_workforce::PrivateWorkforce::new(
+        aws_sdk_sagemaker::Client::new(&config),
+    ))
+    .await
+}

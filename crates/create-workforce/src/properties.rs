@@ -1,0 +1,500 @@
+//! The resource's properties, typed, and every rule the contract and
+//! SageMaker's model put on them, checked before any AWS call.
+
+use custom_resource::{InvalidProperty, Properties, cfn};
+use serde::{Deserialize, Deserializer};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Longest workforce name (SageMaker model).
+pub const MAX_NAME_LEN: usize = 63;
+/// Longest user pool id (SageMaker's CognitoConfig.UserPool).
+pub const MAX_USER_POOL_ID_LEN: usize = 55;
+/// Longest app client id (Cognito's ClientIdType).
+pub const MAX_CLIENT_ID_LEN: usize = 128;
+/// Most CIDRs a SourceIpConfig takes ("one to ten", SageMaker docs).
+pub const MAX_CIDRS: usize = 10;
+/// Most subnets and security groups a WorkforceVpcConfig takes.
+pub const MAX_SUBNETS: usize = 16;
+pub const MAX_SECURITY_GROUPS: usize = 5;
+/// Longest VPC, subnet or security group id SageMaker accepts.
+pub const MAX_VPC_RESOURCE_ID_LEN: usize = 32;
+
+/// `Custom::PrivateWorkforce` properties.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct WorkforceProperties {
+    #[serde(deserialize_with = "cfn::string")]
+    pub workforce_name: String,
+    #[serde(deserialize_with = "cfn::string")]
+    pub user_pool_id: String,
+    #[serde(deserialize_with = "cfn::string")]
+    pub client_id: String,
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub source_ip_cidrs: Vec<String>,
+    /// Empty means absent: templates often pass `""` from an optional parameter.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub vpc_id: Option<String>,
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub subnet_ids: Vec<String>,
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub security_group_ids: Vec<String>,
+}
+
+fn optional_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let text = cfn::string(deserializer)?;
+    Ok(Some(text).filter(|text| !text.is_empty()))
+}
+
+/// What makes a workforce this resource's: its name and its Cognito app
+/// client. SageMaker cannot change the Cognito side of a workforce, so a
+/// change to any of the three means a different workforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity<'a> {
+    pub name: &'a str,
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
+}
+
+/// A WorkforceVpcConfig, with its lists in a canonical order so that two
+/// configs compare equal when SageMaker would treat them the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VpcConfig {
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+impl VpcConfig {
+    pub fn new(
+        vpc_id: impl Into<String>,
+        subnet_ids: &[String],
+        security_group_ids: &[String],
+    ) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_ids: canonical(subnet_ids),
+            security_group_ids: canonical(security_group_ids),
+        }
+    }
+}
+
+/// `items` sorted and without duplicates: the order of ids and CIDRs carries
+/// no meaning to SageMaker.
+pub fn canonical(items: &[String]) -> Vec<String> {
+    let mut items = items.to_vec();
+    items.sort();
+    items.dedup();
+    items
+}
+
+impl WorkforceProperties {
+    pub fn identity(&self) -> Identity<'_> {
+        Identity {
+            name: &self.workforce_name,
+            user_pool_id: &self.user_pool_id,
+            client_id: &self.client_id,
+        }
+    }
+
+    /// The VPC config asked for (meaningful once `validate` passed: all three
+    /// parts or none).
+    pub fn vpc(&self) -> Option<VpcConfig> {
+        let vpc_id = self.vpc_id.as_deref()?;
+        if self.subnet_ids.is_empty() || self.security_group_ids.is_empty() {
+            return None;
+        }
+        Some(VpcConfig::new(
+            vpc_id,
+            &self.subnet_ids,
+            &self.security_group_ids,
+        ))
+    }
+
+    fn validate_vpc(&self) -> Result<(), InvalidProperty> {
+        let given = [
+            ("VpcId", self.vpc_id.is_some()),
+            ("SubnetIds", !self.subnet_ids.is_empty()),
+            ("SecurityGroupIds", !self.security_group_ids.is_empty()),
+        ];
+        let any = given.iter().any(|(_, present)| *present);
+        if let Some((missing, _)) = given.iter().find(|(_, present)| any && !present) {
+            let present: Vec<&str> = given
+                .iter()
+                .filter(|(_, present)| *present)
+                .map(|(name, _)| *name)
+                .collect();
+            return Err(InvalidProperty::new(
+                *missing,
+                format!(
+                    "is missing: a workforce VPC config needs VpcId, SubnetIds and SecurityGroupIds together, or none of them (got only {})",
+                    present.join(" and ")
+                ),
+            ));
+        }
+        if let Some(vpc_id) = &self.vpc_id {
+            check_aws_id("VpcId", vpc_id, "vpc-")?;
+        }
+        check_id_list("SubnetIds", &self.subnet_ids, "subnet-", MAX_SUBNETS)?;
+        check_id_list(
+            "SecurityGroupIds",
+            &self.security_group_ids,
+            "sg-",
+            MAX_SECURITY_GROUPS,
+        )
+    }
+}
+
+impl Properties for WorkforceProperties {
+    fn validate(&self) -> Result<(), InvalidProperty> {
+        if let Some(problem) = workforce_name_problem(&self.workforce_name) {
+            return Err(InvalidProperty::new("WorkforceName", problem));
+        }
+        if let Some(problem) = user_pool_id_problem(&self.user_pool_id) {
+            return Err(InvalidProperty::new("UserPoolId", problem));
+        }
+        if let Some(problem) = client_id_problem(&self.client_id) {
+            return Err(InvalidProperty::new("ClientId", problem));
+        }
+        if self.source_ip_cidrs.len() > MAX_CIDRS {
+            return Err(InvalidProperty::new(
+                "SourceIpCidrs",
+                format!(
+                    "may hold at most {MAX_CIDRS} CIDRs, got {}",
+                    self.source_ip_cidrs.len()
+                ),
+            ));
+        }
+        for (index, cidr) in self.source_ip_cidrs.iter().enumerate() {
+            if let Some(problem) = cidr_problem(cidr) {
+                return Err(InvalidProperty::new(
+                    "SourceIpCidrs",
+                    format!("item {index} {problem}"),
+                ));
+            }
+        }
+        self.validate_vpc()
+    }
+}
+
+/// `value` quoted for a message, shortened when long.
+fn shown(value: &str) -> String {
+    const SHOWN_CHARS: usize = 80;
+    if value.chars().count() <= SHOWN_CHARS {
+        format!("{value:?}")
+    } else {
+        let head: String = value.chars().take(SHOWN_CHARS).collect();
+        format!("{head:?}... ({} characters)", value.chars().count())
+    }
+}
+
+/// Whether `name` can be a workforce name: `^[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}$`.
+pub fn is_workforce_name(name: &str) -> bool {
+    workforce_name_problem(name).is_none()
+}
+
+/// Why `name` cannot be a workforce name, or `None` if it can.
+pub fn workforce_name_problem(name: &str) -> Option<String> {
+    let rule = "must be 1-63 characters of a-z, A-Z, 0-9 and '-', starting with a letter or digit";
+    let length = name.chars().count();
+    let first_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if length == 0 || length > MAX_NAME_LEN || !first_ok || !rest_ok {
+        return Some(format!("{rule} (got {}, {length} characters)", shown(name)));
+    }
+    None
+}
+
+/// Why `id` cannot be a user pool id (`<region>_<id>`, SageMaker's pattern
+/// `[\w-]+_[0-9a-zA-Z]+`, at most 55 characters), or `None` if it can.
+pub fn user_pool_id_problem(id: &str) -> Option<String> {
+    let well_formed = id.len() <= MAX_USER_POOL_ID_LEN
+        && id.rsplit_once('_').is_some_and(|(region, suffix)| {
+            !region.is_empty()
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !suffix.is_empty()
+                && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    (!well_formed).then(|| {
+        format!(
+            "must be a Cognito user pool id like \"us-east-1_AbC123xyz\" (at most {MAX_USER_POOL_ID_LEN} characters), got {}; pass the pool's Ref, not its ARN or name",
+            shown(id)
+        )
+    })
+}
+
+/// Why `id` cannot be an app client id (Cognito: 1-128 characters of
+/// `[\w+]`), or `None` if it can.
+pub fn client_id_problem(id: &str) -> Option<String> {
+    let well_formed = !id.is_empty()
+        && id.len() <= MAX_CLIENT_ID_LEN
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+');
+    (!well_formed).then(|| {
+        format!(
+            "must be a Cognito app client id (1-{MAX_CLIENT_ID_LEN} letters, digits, '_' or '+'), got {}; pass the client's Ref",
+            shown(id)
+        )
+    })
+}
+
+/// Why `cidr` is not an IPv4 or IPv6 CIDR block (`address/prefix`), or
+/// `None` if it is.
+pub fn cidr_problem(cidr: &str) -> Option<String> {
+    let rule = "must be an IPv4 or IPv6 CIDR block such as \"203.0.113.0/24\" or \"2001:db8::/32\"";
+    let Some((address, prefix)) = cidr.split_once('/') else {
+        return Some(format!(
+            "{rule}, with a /prefix length (got {})",
+            shown(cidr)
+        ));
+    };
+    let max_prefix = if address.parse::<Ipv4Addr>().is_ok() {
+        32
+    } else if address.parse::<Ipv6Addr>().is_ok() {
+        128
+    } else {
+        return Some(format!("{rule}: {} is not an IP address", shown(address)));
+    };
+    let prefix_ok = !prefix.is_empty()
+        && prefix.len() <= 3
+        && prefix.chars().all(|c| c.is_ascii_digit())
+        && prefix.parse::<u8>().is_ok_and(|bits| bits <= max_prefix);
+    (!prefix_ok).then(|| {
+        format!(
+            "{rule}: the prefix length must be 0-{max_prefix} (got {})",
+            shown(cidr)
+        )
+    })
+}
+
+fn check_aws_id(property: &str, id: &str, prefix: &str) -> Result<(), InvalidProperty> {
+    let well_formed = id.len() <= MAX_VPC_RESOURCE_ID_LEN
+        && id.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(InvalidProperty::new(
+            property,
+            format!(
+                "must hold ids of the form {prefix:?} then lowercase letters and digits (like \"{prefix}0123456789abcdef0\"), at most {MAX_VPC_RESOURCE_ID_LEN} characters; got {}",
+                shown(id)
+            ),
+        ))
+    }
+}
+
+fn check_id_list(
+    property: &str,
+    ids: &[String],
+    prefix: &str,
+    max: usize,
+) -> Result<(), InvalidProperty> {
+    if ids.len() > max {
+        return Err(InvalidProperty::new(
+            property,
+            format!("may hold at most {max} ids, got {}", ids.len()),
+        ));
+    }
+    ids.iter()
+        .try_for_each(|id| check_aws_id(property, id, prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn parse(value: Value) -> Result<WorkforceProperties, custom_resource::PropertiesError> {
+        // As the protocol does: deserialize (unknown fields refused), then validate.
+        let properties: WorkforceProperties = serde_json::from_value(value)
+            .map_err(|error| custom_resource::PropertiesError::Shape(error.to_string()))?;
+        properties.validate()?;
+        Ok(properties)
+    }
+
+    fn minimal() -> Value {
+        json!({"WorkforceName": "labelers", "UserPoolId": "us-east-1_AbC123", "ClientId": "3n4b5urk1ft4fl3mg5e62d9ado"})
+    }
+
+    fn with(key: &str, value: Value) -> Value {
+        let mut properties = minimal();
+        properties[key] = value;
+        properties
+    }
+
+    fn rule_broken(properties: Value) -> InvalidProperty {
+        let parsed: WorkforceProperties = serde_json::from_value(properties).unwrap();
+        parsed.validate().unwrap_err()
+    }
+
+    #[test]
+    fn minimal_properties_parse() {
+        let properties = parse(minimal()).unwrap();
+        assert_eq!(properties.workforce_name, "labelers");
+        assert!(properties.source_ip_cidrs.is_empty());
+        assert_eq!(properties.vpc(), None);
+    }
+
+    #[test]
+    fn workforce_names_follow_sagemakers_pattern() {
+        for good in ["a", "A1", "my-workforce", "x-", &"a".repeat(63)] {
+            assert!(is_workforce_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a_b",
+            "a.b",
+            "created-nothing:r1",
+            &"a".repeat(64),
+            "é",
+        ] {
+            assert!(!is_workforce_name(bad), "{bad}");
+        }
+        let error = rule_broken(with("WorkforceName", json!("my_workforce")));
+        assert_eq!(error.property, "WorkforceName");
+        assert!(error.rule.contains("\"my_workforce\""), "{error}");
+    }
+
+    #[test]
+    fn user_pool_ids_look_like_region_underscore_id() {
+        assert!(user_pool_id_problem("us-east-1_AbC123").is_none());
+        assert!(user_pool_id_problem("eu-west-2_x").is_none());
+        for bad in [
+            "",
+            "us-east-1",
+            "_Abc",
+            "us-east-1_",
+            "us-east-1_ab-c",
+            "arn:aws:cognito-idp:us-east-1:1:userpool/us-east-1_A",
+            &format!("us-east-1_{}", "a".repeat(50)),
+        ] {
+            assert!(user_pool_id_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(
+            rule_broken(with("UserPoolId", json!("my-pool"))).property,
+            "UserPoolId"
+        );
+    }
+
+    #[test]
+    fn client_ids_are_cognito_ids() {
+        assert!(client_id_problem("3n4b5urk1ft4fl3mg5e62d9ado").is_none());
+        for bad in ["", "my client", "a/b", &"a".repeat(129)] {
+            assert!(client_id_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(
+            rule_broken(with("ClientId", json!("my client"))).property,
+            "ClientId"
+        );
+    }
+
+    #[test]
+    fn cidrs_are_ipv4_or_ipv6_blocks() {
+        for good in [
+            "10.0.0.0/8",
+            "203.0.113.7/32",
+            "0.0.0.0/0",
+            "2001:db8::/32",
+            "::/0",
+            "2001:db8::1/128",
+        ] {
+            assert!(cidr_problem(good).is_none(), "{good}");
+        }
+        for bad in [
+            "10.0.0.0",
+            "10.0.0.0/33",
+            "10.0.0/8",
+            "2001:db8::/129",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "example.com/8",
+            "10.0.0.0/8 ",
+        ] {
+            assert!(cidr_problem(bad).is_some(), "{bad}");
+        }
+        let error = rule_broken(with("SourceIpCidrs", json!(["10.0.0.0/8", "10.1.0.0/40"])));
+        assert_eq!(error.property, "SourceIpCidrs");
+        assert!(error.rule.starts_with("item 1 "), "{error}");
+    }
+
+    #[test]
+    fn at_most_ten_cidrs() {
+        let ten: Vec<String> = (0..10).map(|i| format!("10.{i}.0.0/16")).collect();
+        assert!(parse(with("SourceIpCidrs", json!(ten))).is_ok());
+        let eleven: Vec<String> = (0..11).map(|i| format!("10.{i}.0.0/16")).collect();
+        let error = rule_broken(with("SourceIpCidrs", json!(eleven)));
+        assert_eq!(error.property, "SourceIpCidrs");
+        assert!(error.rule.contains("at most 10"), "{error}");
+    }
+
+    #[test]
+    fn vpc_config_is_all_three_or_none() {
+        let mut only_vpc = minimal();
+        only_vpc["VpcId"] = json!("vpc-0abc");
+        only_vpc["SubnetIds"] = json!(["subnet-1"]);
+        let error = rule_broken(only_vpc);
+        assert_eq!(error.property, "SecurityGroupIds");
+        assert!(error.rule.contains("VpcId and SubnetIds"), "{error}");
+
+        let error = rule_broken(with("SubnetIds", json!(["subnet-1"])));
+        assert_eq!(error.property, "VpcId");
+
+        // An empty VpcId from an unset template parameter means "no VPC".
+        let empty = parse(with("VpcId", json!(""))).unwrap();
+        assert_eq!(empty.vpc(), None);
+    }
+
+    #[test]
+    fn vpc_limits_and_id_shapes() {
+        let mut properties = minimal();
+        properties["VpcId"] = json!("vpc-0abc");
+        properties["SubnetIds"] = json!(["subnet-b", "subnet-a"]);
+        properties["SecurityGroupIds"] = json!(["sg-1"]);
+        let parsed = parse(properties.clone()).unwrap();
+        assert_eq!(
+            parsed.vpc(),
+            Some(VpcConfig::new(
+                "vpc-0abc",
+                &["subnet-a".into(), "subnet-b".into()],
+                &["sg-1".into()]
+            ))
+        );
+
+        let mut bad_vpc = properties.clone();
+        bad_vpc["VpcId"] = json!("vpc-ABC");
+        assert_eq!(rule_broken(bad_vpc).property, "VpcId");
+
+        let mut too_many_subnets = properties.clone();
+        too_many_subnets["SubnetIds"] =
+            json!((0..17).map(|i| format!("subnet-{i}")).collect::<Vec<_>>());
+        let error = rule_broken(too_many_subnets);
+        assert_eq!(error.property, "SubnetIds");
+        assert!(error.rule.contains("at most 16"), "{error}");
+
+        let mut too_many_groups = properties.clone();
+        too_many_groups["SecurityGroupIds"] =
+            json!((0..6).map(|i| format!("sg-{i}")).collect::<Vec<_>>());
+        assert_eq!(rule_broken(too_many_groups).property, "SecurityGroupIds");
+
+        let mut swapped = properties;
+        swapped["SecurityGroupIds"] = json!(["subnet-1"]);
+        assert_eq!(rule_broken(swapped).property, "SecurityGroupIds");
+    }
+
+    #[test]
+    fn unknown_properties_are_refused_by_name() {
+        let error = parse(with("WorkforceNmae", json!("x"))).unwrap_err();
+        assert!(error.to_string().contains("WorkforceNmae"), "{error}");
+    }
+}

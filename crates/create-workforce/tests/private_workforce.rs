@@ -1,0 +1,606 @@
+//! `Custom::PrivateWorkforce` through the real binary and the Lambda Runtime
+//! API, against the project's SageMaker emulator.
+
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const TYPE: &str = "Custom::PrivateWorkforce";
+const LOGICAL: &str = "PrivateWorkforce";
+const POOL: &str = "us-east-1_TestPool1";
+const CLIENT: &str = "testclient1";
+
+struct Setup {
+    sagemaker: SageMakerEmulator,
+    function: FunctionUnderTest,
+}
+
+async fn setup() -> Setup {
+    let sagemaker = SageMakerEmulator::start(EmulatorOptions::default())
+        .await
+        .expect("emulator starts");
+    let function = FunctionUnderTest::start(
+        env!("CARGO_BIN_EXE_create-workforce"),
+        harness::aws_env(None, Some(&sagemaker.endpoint_url())),
+    )
+    .await
+    .expect("function host starts");
+    Setup {
+        sagemaker,
+        function,
+    }
+}
+
+fn props(name: &str) -> Value {
+    json!({"WorkforceName": name, "UserPoolId": POOL, "ClientId": CLIENT})
+}
+
+fn with(mut properties: Value, key: &str, value: Value) -> Value {
+    properties[key] = value;
+    properties
+}
+
+impl Setup {
+    async fn create(&self, properties: Value) -> Answered {
+        self.function
+            .send(harness::create_event(TYPE, LOGICAL, properties))
+            .await
+    }
+
+    async fn update(&self, physical_id: &str, properties: Value, old: Value) -> Answered {
+        self.function
+            .send(harness::update_event(
+                TYPE,
+                LOGICAL,
+                physical_id,
+                properties,
+                old,
+            ))
+            .await
+    }
+
+    async fn delete(&self, physical_id: &str, properties: Value) -> Answered {
+        self.function
+            .send(harness::delete_event(
+                TYPE,
+                LOGICAL,
+                physical_id,
+                properties,
+            ))
+            .await
+    }
+
+    /// The emulator's workforces as DescribeWorkforce shows them.
+    fn workforce(&self, name: &str) -> Option<Value> {
+        self.sagemaker
+            .workforces()
+            .into_iter()
+            .find(|workforce| workforce["WorkforceName"] == name)
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.sagemaker
+            .workforces()
+            .iter()
+            .filter_map(|workforce| workforce["WorkforceName"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn count(&self, operation: &str) -> usize {
+        self.sagemaker
+            .calls()
+            .iter()
+            .filter(|call| *call == operation)
+            .count()
+    }
+}
+
+fn assert_success(answered: &Answered) {
+    assert_eq!(
+        answered.status(),
+        "SUCCESS",
+        "reason: {}; response: {}",
+        answered.reason(),
+        answered.response
+    );
+    assert_eq!(
+        answered.puts.len(),
+        1,
+        "exactly one PUT: {:?}",
+        answered.puts
+    );
+}
+
+fn assert_failed(answered: &Answered) {
+    assert_eq!(
+        answered.status(),
+        "FAILED",
+        "response: {}",
+        answered.response
+    );
+    assert_eq!(
+        answered.puts.len(),
+        1,
+        "exactly one PUT: {:?}",
+        answered.puts
+    );
+}
+
+#[tokio::test]
+async fn create_waits_for_active_and_answers_with_the_workforce() {
+    let s = setup().await;
+    let answered = s.create(props("labelers")).await;
+    assert_success(&answered);
+    assert_eq!(answered.physical_id(), "labelers");
+    let live = s.workforce("labelers").expect("workforce created");
+    assert_eq!(live["Status"], "Active");
+    assert_eq!(live["CognitoConfig"]["UserPool"], POOL);
+    assert_eq!(live["CognitoConfig"]["ClientId"], CLIENT);
+    assert_eq!(answered.data("WorkforceName"), Some("labelers"));
+    assert_eq!(answered.data("WorkforceArn"), live["WorkforceArn"].as_str());
+    assert_eq!(answered.data("SubDomain"), live["SubDomain"].as_str());
+    assert!(!answered.data("SubDomain").unwrap_or_default().is_empty());
+    assert_eq!(s.count("CreateWorkforce"), 1);
+    // Without SourceIpCidrs the portal is unrestricted.
+    assert_eq!(live["SourceIpConfig"]["Cidrs"], json!([]));
+}
+
+#[tokio::test]
+async fn create_sends_cidrs_and_vpc_config() {
+    let s = setup().await;
+    let properties = json!({
+        "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
+        "SourceIpCidrs": ["203.0.113.0/24"],
+        "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a", "subnet-0b"], "SecurityGroupIds": ["sg-0a"]
+    });
+    let answered = s.create(properties).await;
+    assert_success(&answered);
+    let live = s.workforce("labelers").expect("workforce created");
+    assert_eq!(live["SourceIpConfig"]["Cidrs"], json!(["203.0.113.0/24"]));
+    assert_eq!(live["WorkforceVpcConfig"]["VpcId"], "vpc-0abc");
+    assert_eq!(
+        live["WorkforceVpcConfig"]["Subnets"],
+        json!(["subnet-0a", "subnet-0b"])
+    );
+    assert_eq!(
+        live["WorkforceVpcConfig"]["SecurityGroupIds"],
+        json!(["sg-0a"])
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_create_adopts_its_own_workforce() {
+    let s = setup().await;
+    let event = harness::create_event(TYPE, LOGICAL, props("labelers"));
+    let first = s.function.send(event.clone()).await;
+    assert_success(&first);
+    // The same event again, as a duplicate delivery would bring it (its own
+    // RequestId so that its PUT is told apart).
+    let mut again = event;
+    again["RequestId"] = Value::String(harness::new_request_id());
+    let second = s.function.send(again).await;
+    assert_success(&second);
+    assert_eq!(second.physical_id(), "labelers");
+    assert_eq!(second.response["Data"], first.response["Data"]);
+    assert_eq!(
+        s.count("CreateWorkforce"),
+        1,
+        "calls: {:?}",
+        s.sagemaker.calls()
+    );
+    assert!(s.function.logs().contains("adopting our own workforce"));
+}
+
+#[tokio::test]
+async fn create_is_failed_when_another_workforce_holds_the_region() {
+    let s = setup().await;
+    assert_success(&s.create(props("first-workforce")).await);
+    for other in [
+        props("second-workforce"),
+        with(props("first-workforce"), "ClientId", json!("otherclient")),
+    ] {
+        let answered = s.create(other).await;
+        assert_failed(&answered);
+        assert!(
+            answered.reason().contains("\"first-workforce\""),
+            "{}",
+            answered.reason()
+        );
+        assert!(
+            answered
+                .reason()
+                .contains("one private workforce per region"),
+            "{}",
+            answered.reason()
+        );
+        assert!(
+            answered.reason().contains("delete-workforce"),
+            "{}",
+            answered.reason()
+        );
+        assert!(
+            answered.physical_id().starts_with("created-nothing:"),
+            "{}",
+            answered.physical_id()
+        );
+    }
+    assert_eq!(s.count("CreateWorkforce"), 1);
+    assert_eq!(s.names(), vec!["first-workforce"]);
+}
+
+#[tokio::test]
+async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
+    let s = setup().await;
+    let old = with(
+        props("labelers"),
+        "SourceIpCidrs",
+        json!(["203.0.113.0/24"]),
+    );
+    assert_success(&s.create(old.clone()).await);
+
+    let new = with(
+        props("labelers"),
+        "SourceIpCidrs",
+        json!(["198.51.100.0/24", "2001:db8::/32"]),
+    );
+    let answered = s.update("labelers", new.clone(), old).await;
+    assert_success(&answered);
+    assert_eq!(answered.physical_id(), "labelers");
+    let live = s.workforce("labelers").expect("still there");
+    assert_eq!(live["Status"], "Active");
+    let mut cidrs: Vec<String> =
+        serde_json::from_value(live["SourceIpConfig"]["Cidrs"].clone()).unwrap();
+    cidrs.sort();
+    assert_eq!(cidrs, vec!["198.51.100.0/24", "2001:db8::/32"]);
+
+    // No SourceIpCidrs: the restriction is cleared with an empty list.
+    let answered = s.update("labelers", props("labelers"), new).await;
+    assert_success(&answered);
+    assert_eq!(
+        s.workforce("labelers").unwrap()["SourceIpConfig"]["Cidrs"],
+        json!([])
+    );
+    assert_eq!(s.count("UpdateWorkforce"), 2);
+    assert_eq!(s.count("CreateWorkforce"), 1);
+    assert_eq!(s.count("DeleteWorkforce"), 0);
+}
+
+#[tokio::test]
+async fn update_sets_and_removes_the_vpc_config() {
+    let s = setup().await;
+    assert_success(&s.create(props("labelers")).await);
+    let vpc = json!({
+        "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
+        "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]
+    });
+    assert_success(&s.update("labelers", vpc.clone(), props("labelers")).await);
+    assert_eq!(
+        s.workforce("labelers").unwrap()["WorkforceVpcConfig"]["VpcId"],
+        "vpc-0abc"
+    );
+    assert_success(&s.update("labelers", props("labelers"), vpc).await);
+    let live = s.workforce("labelers").unwrap();
+    assert!(
+        live.get("WorkforceVpcConfig")
+            .is_none_or(|vpc| vpc.get("VpcId").is_none()),
+        "{live}"
+    );
+}
+
+#[tokio::test]
+async fn update_without_changes_makes_no_update_call() {
+    let s = setup().await;
+    let properties = with(
+        props("labelers"),
+        "SourceIpCidrs",
+        json!(["203.0.113.0/24", "10.0.0.0/8"]),
+    );
+    assert_success(&s.create(properties.clone()).await);
+    // Same CIDRs in another order: nothing to change.
+    let reordered = with(
+        props("labelers"),
+        "SourceIpCidrs",
+        json!(["10.0.0.0/8", "203.0.113.0/24"]),
+    );
+    let answered = s.update("labelers", reordered, properties).await;
+    assert_success(&answered);
+    assert_eq!(s.count("UpdateWorkforce"), 0);
+}
+
+#[tokio::test]
+async fn a_new_name_replaces_the_workforce_deleting_the_old_one_first() {
+    let s = setup().await;
+    assert_success(&s.create(props("old-workforce")).await);
+    let answered = s
+        .update(
+            "old-workforce",
+            props("new-workforce"),
+            props("old-workforce"),
+        )
+        .await;
+    assert_success(&answered);
+    assert_eq!(answered.physical_id(), "new-workforce");
+    assert_eq!(answered.data("WorkforceName"), Some("new-workforce"));
+    assert_eq!(s.names(), vec!["new-workforce"]);
+    assert_eq!(s.workforce("new-workforce").unwrap()["Status"], "Active");
+
+    let calls = s.sagemaker.calls();
+    let delete = calls
+        .iter()
+        .position(|call| call == "DeleteWorkforce")
+        .expect("old deleted");
+    let second_create = calls
+        .iter()
+        .enumerate()
+        .filter(|(_, call)| *call == "CreateWorkforce")
+        .map(|(index, _)| index)
+        .nth(1)
+        .expect("new created");
+    assert!(delete < second_create, "delete before create: {calls:?}");
+
+    // CloudFormation's cleanup Delete of the old id finds nothing of ours.
+    let cleanup = s.delete("old-workforce", props("old-workforce")).await;
+    assert_success(&cleanup);
+    assert_eq!(cleanup.physical_id(), "old-workforce");
+    assert_eq!(s.names(), vec!["new-workforce"]);
+    assert_eq!(s.count("DeleteWorkforce"), 1);
+}
+
+#[tokio::test]
+async fn a_new_client_replaces_the_workforce_under_the_same_name() {
+    let s = setup().await;
+    assert_success(&s.create(props("labelers")).await);
+    let new = with(props("labelers"), "ClientId", json!("newclient2"));
+    let answered = s.update("labelers", new, props("labelers")).await;
+    assert_success(&answered);
+    assert_eq!(answered.physical_id(), "labelers");
+    assert_eq!(
+        s.workforce("labelers").unwrap()["CognitoConfig"]["ClientId"],
+        "newclient2"
+    );
+    assert_eq!(s.count("DeleteWorkforce"), 1);
+    assert_eq!(s.count("CreateWorkforce"), 2);
+}
+
+#[tokio::test]
+async fn delete_deletes_our_workforce_and_waits_until_it_is_gone() {
+    let s = setup().await;
+    assert_success(&s.create(props("labelers")).await);
+    let answered = s.delete("labelers", props("labelers")).await;
+    assert_success(&answered);
+    assert_eq!(answered.physical_id(), "labelers");
+    assert!(s.names().is_empty(), "{:?}", s.names());
+    assert_eq!(s.count("DeleteWorkforce"), 1);
+    // Delivered again: nothing left, still SUCCESS.
+    assert_success(&s.delete("labelers", props("labelers")).await);
+    assert_eq!(s.count("DeleteWorkforce"), 1);
+}
+
+#[tokio::test]
+async fn delete_leaves_missing_and_foreign_workforces_alone() {
+    let s = setup().await;
+    assert_success(&s.create(props("labelers")).await);
+
+    // Another app client than the workforce has: not ours.
+    let foreign = s
+        .delete(
+            "labelers",
+            with(props("labelers"), "ClientId", json!("otherclient")),
+        )
+        .await;
+    assert_success(&foreign);
+    // A name the region does not have.
+    let missing = s
+        .delete("missing-workforce", props("missing-workforce"))
+        .await;
+    assert_success(&missing);
+    assert_eq!(missing.physical_id(), "missing-workforce");
+    // An id no workforce can have (a failed Create's marker).
+    let marker = s.delete("created-nothing:abc", props("labelers")).await;
+    assert_success(&marker);
+
+    assert_eq!(s.names(), vec!["labelers"]);
+    assert_eq!(
+        s.count("DeleteWorkforce"),
+        0,
+        "calls: {:?}",
+        s.sagemaker.calls()
+    );
+    let logs = s.function.logs();
+    assert!(logs.contains("not provably this resource's"), "{logs}");
+    assert!(logs.contains("no workforce by that name"), "{logs}");
+}
+
+#[tokio::test]
+async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_rollback() {
+    let s = setup().await;
+    s.sagemaker
+        .fail_next_workforce("The subnet subnet-0a is not in VPC vpc-0abc");
+    let answered = s.create(props("labelers")).await;
+    assert_failed(&answered);
+    assert!(
+        answered
+            .reason()
+            .contains("The subnet subnet-0a is not in VPC vpc-0abc"),
+        "{}",
+        answered.reason()
+    );
+    assert_eq!(answered.physical_id(), "labelers");
+    assert_eq!(s.workforce("labelers").unwrap()["Status"], "Failed");
+
+    // The rollback's Delete carries that id and removes the Failed workforce.
+    let rollback = s.delete("labelers", props("labelers")).await;
+    assert_success(&rollback);
+    assert!(s.names().is_empty(), "{:?}", s.names());
+    assert_eq!(s.count("DeleteWorkforce"), 1);
+}
+
+#[tokio::test]
+async fn a_workforce_that_never_settles_is_failed_before_the_deadline() {
+    let s = setup().await;
+    s.sagemaker.never_settle(true);
+    let event = harness::create_event(TYPE, LOGICAL, props("labelers"));
+    let answered = s
+        .function
+        .send_with_timeout(event, Duration::from_secs(8))
+        .await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains("ran out of time"),
+        "{}",
+        answered.reason()
+    );
+    assert!(
+        answered.reason().contains("still Initializing"),
+        "{}",
+        answered.reason()
+    );
+    // Created, so the rollback's Delete must find it under this id.
+    assert_eq!(answered.physical_id(), "labelers");
+    assert_eq!(s.count("CreateWorkforce"), 1);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_by_the_sdk() {
+    let s = setup().await;
+    s.sagemaker.throttle_next(2);
+    let answered = s.create(props("labelers")).await;
+    assert_success(&answered);
+    assert_eq!(s.workforce("labelers").unwrap()["Status"], "Active");
+    // The first ListWorkforces was refused twice, then answered.
+    assert!(
+        s.count("ListWorkforces") >= 3,
+        "calls: {:?}",
+        s.sagemaker.calls()
+    );
+}
+
+#[tokio::test]
+async fn the_fixtures_drive_a_whole_lifecycle() {
+    let s = setup().await;
+    let create = s
+        .function
+        .send(harness::fixture("create-workforce-create.json").unwrap())
+        .await;
+    assert_success(&create);
+    let name = create.physical_id().to_owned();
+    let update = s
+        .function
+        .send(harness::fixture("create-workforce-update.json").unwrap())
+        .await;
+    assert_success(&update);
+    assert_eq!(update.physical_id(), name);
+    assert_eq!(
+        s.workforce(&name).unwrap()["SourceIpConfig"]["Cidrs"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let delete = s
+        .function
+        .send(harness::fixture("create-workforce-delete.json").unwrap())
+        .await;
+    assert_success(&delete);
+    assert!(s.names().is_empty());
+}
+
+/// One input rule: the Create is FAILED naming `property`, before any call.
+async fn refused(properties: Value, property: &str) {
+    let s = setup().await;
+    let answered = s.create(properties).await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains(&format!("`{property}`")),
+        "{property}: {}",
+        answered.reason()
+    );
+    assert!(answered.physical_id().starts_with("created-nothing:"));
+    assert_eq!(s.sagemaker.calls(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn rule_workforce_name_pattern() {
+    refused(props("my_workforce"), "WorkforceName").await;
+}
+
+#[tokio::test]
+async fn rule_workforce_name_length() {
+    refused(props(&"w".repeat(64)), "WorkforceName").await;
+}
+
+#[tokio::test]
+async fn rule_user_pool_id_shape() {
+    refused(
+        with(props("labelers"), "UserPoolId", json!("my-user-pool")),
+        "UserPoolId",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_client_id_shape() {
+    refused(
+        with(props("labelers"), "ClientId", json!("my client")),
+        "ClientId",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_at_most_ten_cidrs() {
+    let cidrs: Vec<String> = (0..11).map(|i| format!("10.{i}.0.0/16")).collect();
+    refused(
+        with(props("labelers"), "SourceIpCidrs", json!(cidrs)),
+        "SourceIpCidrs",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_cidrs_are_valid() {
+    refused(
+        with(
+            props("labelers"),
+            "SourceIpCidrs",
+            json!(["10.0.0.0/8", "10.0.0.1"]),
+        ),
+        "SourceIpCidrs",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_vpc_all_three_or_none() {
+    let partial = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"]});
+    refused(partial, "SecurityGroupIds").await;
+}
+
+#[tokio::test]
+async fn rule_at_most_sixteen_subnets() {
+    let subnets: Vec<String> = (0..17).map(|i| format!("subnet-{i:02}")).collect();
+    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": subnets, "SecurityGroupIds": ["sg-0a"]});
+    refused(properties, "SubnetIds").await;
+}
+
+#[tokio::test]
+async fn rule_at_most_five_security_groups() {
+    let groups: Vec<String> = (0..6).map(|i| format!("sg-{i:02}")).collect();
+    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": groups});
+    refused(properties, "SecurityGroupIds").await;
+}
+
+#[tokio::test]
+async fn rule_vpc_id_shape() {
+    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "my-vpc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]});
+    refused(properties, "VpcId").await;
+}
+
+#[tokio::test]
+async fn rule_unknown_properties_are_refused() {
+    refused(
+        with(props("labelers"), "WorkforceNmae", json!("x")),
+        "WorkforceNmae",
+    )
+    .await;
+}

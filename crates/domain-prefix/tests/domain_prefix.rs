@@ -1,0 +1,473 @@
+//! `Custom::DomainPrefix` through the real binary and the Lambda Runtime API,
+//! against moto's SSM.
+
+use aws_sdk_ssm::types::ParameterType;
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::moto::MotoServer;
+use serde_json::{Value, json};
+
+const TYPE: &str = "Custom::DomainPrefix";
+const LOGICAL: &str = "DomainPrefix";
+const PARAMETER: &str = "/sagemaker-workforce/local-test/domain-prefix";
+
+struct Setup {
+    _moto: MotoServer,
+    ssm: aws_sdk_ssm::Client,
+    function: FunctionUnderTest,
+}
+
+async fn setup() -> Setup {
+    let moto = MotoServer::start().await.expect("moto starts");
+    let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config().await);
+    let function = FunctionUnderTest::start(
+        env!("CARGO_BIN_EXE_domain-prefix"),
+        harness::aws_env(Some(&moto), None),
+    )
+    .await
+    .expect("function host starts");
+    Setup {
+        _moto: moto,
+        ssm,
+        function,
+    }
+}
+
+/// The parameter as SSM describes it (value, version, type, date), or
+/// `None` when it does not exist: compared whole to prove nothing changed.
+async fn stored(ssm: &aws_sdk_ssm::Client, name: &str) -> Option<String> {
+    match ssm.get_parameter().name(name).send().await {
+        Ok(output) => Some(format!("{:?}", output.parameter().expect("a parameter"))),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_parameter_not_found()) =>
+        {
+            None
+        }
+        Err(error) => panic!("GetParameter {name}: {error:?}"),
+    }
+}
+
+async fn value(ssm: &aws_sdk_ssm::Client, name: &str) -> Option<String> {
+    match ssm.get_parameter().name(name).send().await {
+        Ok(output) => output
+            .parameter()
+            .and_then(|p| p.value())
+            .map(str::to_owned),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_parameter_not_found()) =>
+        {
+            None
+        }
+        Err(error) => panic!("GetParameter {name}: {error:?}"),
+    }
+}
+
+async fn put(ssm: &aws_sdk_ssm::Client, name: &str, value: &str) {
+    ssm.put_parameter()
+        .name(name)
+        .value(value)
+        .r#type(ParameterType::String)
+        .send()
+        .await
+        .expect("PutParameter");
+}
+
+fn assert_one_answer(answered: &Answered) {
+    assert_eq!(
+        answered.accepted(),
+        1,
+        "exactly one accepted PUT: {answered:?}"
+    );
+}
+
+fn assert_success(answered: &Answered) {
+    assert_one_answer(answered);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+}
+
+fn assert_failed(answered: &Answered) {
+    assert_one_answer(answered);
+    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
+}
+
+fn is_generated(prefix: &str) -> bool {
+    let Some(suffix) = prefix.strip_prefix("local-test-") else {
+        return false;
+    };
+    suffix.len() == 8
+        && suffix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+#[tokio::test]
+async fn create_generates_and_stores_then_every_later_event_reuses_it() {
+    let s = setup().await;
+    let props = json!({"ParameterName": PARAMETER});
+
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .await;
+    assert_success(&created);
+    assert_eq!(created.physical_id(), PARAMETER);
+    let prefix = created.data("Prefix").expect("Data.Prefix").to_owned();
+    assert!(is_generated(&prefix), "{prefix}");
+    assert_eq!(
+        value(&s.ssm, PARAMETER).await.as_deref(),
+        Some(prefix.as_str())
+    );
+    let parameter = s
+        .ssm
+        .get_parameter()
+        .name(PARAMETER)
+        .send()
+        .await
+        .expect("stored");
+    assert_eq!(
+        parameter.parameter().and_then(|p| p.r#type()),
+        Some(&ParameterType::String)
+    );
+    let snapshot = stored(&s.ssm, PARAMETER).await;
+
+    // A second Create (a re-created stack that kept the parameter), an
+    // Update, and an Update naming the stored prefix: all reuse it untouched.
+    let again = s
+        .function
+        .send(harness::create_event(TYPE, "Other", props.clone()))
+        .await;
+    assert_success(&again);
+    assert_eq!(again.data("Prefix"), Some(prefix.as_str()));
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            PARAMETER,
+            props.clone(),
+            props.clone(),
+        ))
+        .await;
+    assert_success(&updated);
+    assert_eq!(updated.physical_id(), PARAMETER);
+    assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
+    let named = json!({"ParameterName": PARAMETER, "Prefix": &prefix});
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE, LOGICAL, PARAMETER, named, props,
+        ))
+        .await;
+    assert_success(&updated);
+    assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
+    assert_eq!(
+        stored(&s.ssm, PARAMETER).await,
+        snapshot,
+        "the parameter was rewritten"
+    );
+}
+
+#[tokio::test]
+async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing() {
+    let s = setup().await;
+    let props = json!({"ParameterName": PARAMETER, "Prefix": "team-labeling"});
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .await;
+    assert_success(&created);
+    assert_eq!(created.data("Prefix"), Some("team-labeling"));
+    assert_eq!(
+        value(&s.ssm, PARAMETER).await.as_deref(),
+        Some("team-labeling")
+    );
+    let snapshot = stored(&s.ssm, PARAMETER).await;
+
+    let other = json!({"ParameterName": PARAMETER, "Prefix": "other-name"});
+    let refused = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            PARAMETER,
+            other.clone(),
+            props,
+        ))
+        .await;
+    assert_failed(&refused);
+    assert_eq!(refused.physical_id(), PARAMETER);
+    let reason = refused.reason();
+    for needle in [
+        PARAMETER,
+        "\"team-labeling\"",
+        "\"other-name\"",
+        "cannot be renamed",
+        "set Prefix to \"team-labeling\"",
+        "delete-parameter",
+    ] {
+        assert!(reason.contains(needle), "missing {needle:?} in {reason}");
+    }
+
+    // A Create with the different prefix (say a new stack reusing the
+    // parameter) fails the same way, and answers a marker id so the
+    // rollback's Delete leaves the parameter alone.
+    let refused = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, other))
+        .await;
+    assert_failed(&refused);
+    assert!(
+        refused.reason().contains("\"team-labeling\""),
+        "{}",
+        refused.reason()
+    );
+    assert!(
+        refused.physical_id().starts_with("created-nothing:"),
+        "{}",
+        refused.physical_id()
+    );
+    assert_eq!(
+        stored(&s.ssm, PARAMETER).await,
+        snapshot,
+        "the parameter changed"
+    );
+}
+
+#[tokio::test]
+async fn invalid_values_fail_before_any_ssm_write() {
+    let s = setup().await;
+    for (props, property) in [
+        (
+            json!({"ParameterName": PARAMETER, "Prefix": "My_Prefix"}),
+            "Prefix",
+        ),
+        (
+            json!({"ParameterName": PARAMETER, "Prefix": "my-aws-team"}),
+            "Prefix",
+        ),
+        (
+            json!({"ParameterName": PARAMETER, "Prefix": "x".repeat(64)}),
+            "Prefix",
+        ),
+        (json!({"ParameterName": "/aws/reserved"}), "ParameterName"),
+        (json!({"ParameterName": "no spaces"}), "ParameterName"),
+    ] {
+        let answered = s
+            .function
+            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+            .await;
+        assert_failed(&answered);
+        assert!(
+            answered
+                .reason()
+                .contains(&format!("property `{property}`")),
+            "{props}: {}",
+            answered.reason()
+        );
+        assert!(answered.physical_id().starts_with("created-nothing:"));
+    }
+    assert_eq!(
+        stored(&s.ssm, PARAMETER).await,
+        None,
+        "something was stored"
+    );
+
+    // The same refusal on Update leaves a stored prefix as it was.
+    put(&s.ssm, PARAMETER, "kept-prefix").await;
+    let snapshot = stored(&s.ssm, PARAMETER).await;
+    let bad = json!({"ParameterName": PARAMETER, "Prefix": "Kept-Prefix"});
+    let old = json!({"ParameterName": PARAMETER});
+    let answered = s
+        .function
+        .send(harness::update_event(TYPE, LOGICAL, PARAMETER, bad, old))
+        .await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains("property `Prefix`"),
+        "{}",
+        answered.reason()
+    );
+    assert_eq!(stored(&s.ssm, PARAMETER).await, snapshot);
+}
+
+#[tokio::test]
+async fn a_stored_value_that_breaks_the_rules_fails() {
+    let s = setup().await;
+    put(&s.ssm, PARAMETER, "Bad_Value").await;
+    let snapshot = stored(&s.ssm, PARAMETER).await;
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            json!({"ParameterName": PARAMETER}),
+        ))
+        .await;
+    assert_failed(&answered);
+    let reason = answered.reason();
+    assert!(
+        reason.contains("\"Bad_Value\"") && reason.contains(PARAMETER),
+        "{reason}"
+    );
+    assert_eq!(stored(&s.ssm, PARAMETER).await, snapshot);
+}
+
+#[tokio::test]
+async fn delete_retains_by_default_and_deletes_only_when_told_false() {
+    let s = setup().await;
+    let props = json!({"ParameterName": PARAMETER, "Prefix": "keep-me"});
+    assert_success(
+        &s.function
+            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+            .await,
+    );
+
+    for retained in [
+        props.clone(),
+        json!({"ParameterName": PARAMETER, "RetainParameter": "true"}),
+    ] {
+        let deleted = s
+            .function
+            .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, retained))
+            .await;
+        assert_success(&deleted);
+        assert_eq!(deleted.physical_id(), PARAMETER);
+        assert_eq!(value(&s.ssm, PARAMETER).await.as_deref(), Some("keep-me"));
+    }
+
+    // An id these properties do not name is not ours: nothing is deleted.
+    let remove = json!({"ParameterName": PARAMETER, "RetainParameter": "false"});
+    let foreign = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            "/some/other/parameter",
+            remove.clone(),
+        ))
+        .await;
+    assert_success(&foreign);
+    assert_eq!(foreign.physical_id(), "/some/other/parameter");
+    assert_eq!(value(&s.ssm, PARAMETER).await.as_deref(), Some("keep-me"));
+
+    let deleted = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            PARAMETER,
+            remove.clone(),
+        ))
+        .await;
+    assert_success(&deleted);
+    assert_eq!(value(&s.ssm, PARAMETER).await, None);
+
+    // Already gone is fine (a repeated Delete).
+    let again = s
+        .function
+        .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, remove))
+        .await;
+    assert_success(&again);
+}
+
+#[tokio::test]
+async fn a_new_parameter_name_is_a_new_physical_id() {
+    let s = setup().await;
+    let old = json!({"ParameterName": PARAMETER, "RetainParameter": "false"});
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, old.clone()))
+        .await;
+    assert_success(&created);
+    let first = created.data("Prefix").expect("Prefix").to_owned();
+
+    // Renaming with the prefix given keeps the domain.
+    let renamed = "/sagemaker-workforce/local-test/renamed";
+    let new = json!({"ParameterName": renamed, "Prefix": &first});
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            PARAMETER,
+            new,
+            old.clone(),
+        ))
+        .await;
+    assert_success(&updated);
+    assert_eq!(updated.physical_id(), renamed);
+    assert_eq!(updated.data("Prefix"), Some(first.as_str()));
+    assert_eq!(
+        value(&s.ssm, renamed).await.as_deref(),
+        Some(first.as_str())
+    );
+
+    // CloudFormation's cleanup Delete of the old id, with the old properties.
+    let cleanup = s
+        .function
+        .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, old))
+        .await;
+    assert_success(&cleanup);
+    assert_eq!(value(&s.ssm, PARAMETER).await, None);
+    assert_eq!(
+        value(&s.ssm, renamed).await.as_deref(),
+        Some(first.as_str())
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_property_fails_naming_it() {
+    let s = setup().await;
+    let props = json!({"ParameterName": PARAMETER, "Prefx": "typo"});
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains("`Prefx`"),
+        "{}",
+        answered.reason()
+    );
+    assert_eq!(stored(&s.ssm, PARAMETER).await, None);
+}
+
+fn fixture(name: &str) -> Value {
+    harness::fixture(name).unwrap_or_else(|error| panic!("fixture {name}: {error}"))
+}
+
+#[tokio::test]
+async fn the_fixtures_parse_and_succeed() {
+    let s = setup().await;
+    let create = fixture("domain-prefix-create.json");
+    assert_eq!(create["RequestType"], "Create");
+    assert!(
+        create["ResponseURL"]
+            .as_str()
+            .is_some_and(|url| url.starts_with("https://"))
+    );
+    let created = s.function.send(create).await;
+    assert_success(&created);
+    assert_eq!(created.physical_id(), PARAMETER);
+    let prefix = created.data("Prefix").expect("Prefix").to_owned();
+    assert!(is_generated(&prefix), "{prefix}");
+
+    let update = fixture("domain-prefix-update.json");
+    assert_eq!(update["PhysicalResourceId"], PARAMETER);
+    assert!(update["OldResourceProperties"].is_object());
+    let updated = s.function.send(update).await;
+    assert_success(&updated);
+    assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
+
+    // The fixture retains the parameter.
+    let deleted = s.function.send(fixture("domain-prefix-delete.json")).await;
+    assert_success(&deleted);
+    assert_eq!(deleted.physical_id(), PARAMETER);
+    assert_eq!(
+        value(&s.ssm, PARAMETER).await.as_deref(),
+        Some(prefix.as_str())
+    );
+}

@@ -1,0 +1,455 @@
+//! `Custom::PortalDomain`: reads the private workforce with DescribeWorkforce
+//! and hands out the labeling portal's sub-domain and the URLs built from it
+//! (portal, Cognito callback, logout). It only reads; Delete has nothing to do.
+
+use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
+use custom_resource::{
+    Context, CustomResource, InvalidProperty, Outcome, Properties, ResourceContract, cfn,
+};
+use serde::Deserialize;
+
+/// What `Custom::PortalDomain` offers the template.
+pub const CONTRACT: ResourceContract = ResourceContract {
+    resource_type: "Custom::PortalDomain",
+    properties: &["WorkforceName"],
+    required: &["WorkforceName"],
+    data_keys: &["SubDomain", "PortalUrl", "CallbackUrl", "LogoutUrl"],
+};
+
+/// Longest workforce name SageMaker accepts.
+pub const MAX_WORKFORCE_NAME_LEN: usize = 63;
+
+/// `ResourceProperties` of a `Custom::PortalDomain`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PortalDomainProperties {
+    /// The workforce to read.
+    #[serde(deserialize_with = "cfn::string")]
+    pub workforce_name: String,
+}
+
+/// Why `name` cannot be a workforce name (`[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}`),
+/// or `None` if it can.
+pub fn workforce_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    if length == 0 || length > MAX_WORKFORCE_NAME_LEN {
+        return Some(format!(
+            "must be 1-{MAX_WORKFORCE_NAME_LEN} characters, got {length}"
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Some(format!(
+            "must contain only letters, digits and '-', but {name:?} contains {bad:?}"
+        ));
+    }
+    if name.starts_with('-') {
+        return Some(format!("must start with a letter or digit, got {name:?}"));
+    }
+    None
+}
+
+impl Properties for PortalDomainProperties {
+    fn validate(&self) -> Result<(), InvalidProperty> {
+        match workforce_name_problem(&self.workforce_name) {
+            Some(problem) => Err(InvalidProperty::new("WorkforceName", problem)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why a `Custom::PortalDomain` event failed, worded as a FAILED Reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortalDomainError {
+    #[error(
+        "workforce {name} does not exist in this account and Region (DescribeWorkforce: {detail}); \
+         check WorkforceName, and that the resource depends on the workforce it reads"
+    )]
+    NotFound { name: String, detail: String },
+    #[error("could not describe workforce {name} (DescribeWorkforce): {detail}")]
+    Describe { name: String, detail: String },
+    #[error(
+        "DescribeWorkforce for {requested} returned workforce {returned:?}; expected the workforce named WorkforceName"
+    )]
+    OtherWorkforce { requested: String, returned: String },
+    #[error(
+        "workforce {name} is {status}, not Active{failure}, so its portal domain is not final; \
+         deploy again once it is Active"
+    )]
+    NotActive {
+        name: String,
+        status: String,
+        failure: String,
+    },
+    #[error("workforce {name} is Active but has no SubDomain yet; deploy again in a few minutes")]
+    NoSubDomain { name: String },
+    #[error(
+        "workforce {name} has SubDomain {sub_domain:?}, which is not a bare host name; the portal URLs cannot be built from it"
+    )]
+    BadSubDomain { name: String, sub_domain: String },
+}
+
+/// The parts of a described workforce this resource looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkforceView {
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub sub_domain: Option<String>,
+    pub failure_reason: Option<String>,
+}
+
+impl WorkforceView {
+    pub fn from_sdk(workforce: &aws_sdk_sagemaker::types::Workforce) -> Self {
+        Self {
+            name: workforce.workforce_name().map(str::to_owned),
+            status: workforce.status().map(|status| status.as_str().to_owned()),
+            sub_domain: workforce.sub_domain().map(str::to_owned),
+            failure_reason: workforce.failure_reason().map(str::to_owned),
+        }
+    }
+}
+
+/// The labeling portal's addresses, all from the workforce's sub-domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalUrls {
+    pub sub_domain: String,
+    pub portal_url: String,
+    pub callback_url: String,
+    pub logout_url: String,
+}
+
+impl PortalUrls {
+    pub fn new(sub_domain: &str) -> Self {
+        Self {
+            sub_domain: sub_domain.to_owned(),
+            portal_url: format!("https://{sub_domain}"),
+            callback_url: format!("https://{sub_domain}/oauth2/idpresponse"),
+            logout_url: format!("https://{sub_domain}/logout"),
+        }
+    }
+
+    /// The successful answer: the sub-domain is the physical id.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::new(&self.sub_domain)
+            .with("SubDomain", &self.sub_domain)
+            .with("PortalUrl", &self.portal_url)
+            .with("CallbackUrl", &self.callback_url)
+            .with("LogoutUrl", &self.logout_url)
+    }
+}
+
+/// A sub-domain is used as `https://<it>/...`, so it must be a plain host.
+fn is_bare_host(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// The pure decision: the portal URLs of an Active workforce with a
+/// sub-domain, or why there are none.
+pub fn portal_urls(
+    requested: &str,
+    workforce: &WorkforceView,
+) -> Result<PortalUrls, PortalDomainError> {
+    if let Some(returned) = workforce.name.as_deref()
+        && returned != requested
+    {
+        return Err(PortalDomainError::OtherWorkforce {
+            requested: requested.to_owned(),
+            returned: returned.to_owned(),
+        });
+    }
+    let status = workforce.status.as_deref().unwrap_or("(no status)");
+    if status != "Active" {
+        let failure = match workforce.failure_reason.as_deref() {
+            Some(reason) if !reason.is_empty() => format!(" (FailureReason: {reason})"),
+            _ => String::new(),
+        };
+        return Err(PortalDomainError::NotActive {
+            name: requested.to_owned(),
+            status: status.to_owned(),
+            failure,
+        });
+    }
+    match workforce.sub_domain.as_deref() {
+        None | Some("") => Err(PortalDomainError::NoSubDomain {
+            name: requested.to_owned(),
+        }),
+        Some(sub_domain) if !is_bare_host(sub_domain) => Err(PortalDomainError::BadSubDomain {
+            name: requested.to_owned(),
+            sub_domain: sub_domain.to_owned(),
+        }),
+        Some(sub_domain) => Ok(PortalUrls::new(sub_domain)),
+    }
+}
+
+/// Whether a DescribeWorkforce error means "no such workforce": SageMaker
+/// answers a `ValidationException` whose message starts "No workforce".
+pub fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
+    matches!(code, Some("ValidationException" | "ResourceNotFound"))
+        && message.is_some_and(|m| m.contains("No workforce") || m.contains("not found"))
+}
+
+/// The resource, holding the SageMaker client built once in `main`.
+pub struct PortalDomain {
+    sagemaker: aws_sdk_sagemaker::Client,
+}
+
+impl PortalDomain {
+    pub fn new(sagemaker: aws_sdk_sagemaker::Client) -> Self {
+        Self { sagemaker }
+    }
+
+    async fn fetch(
+        &self,
+        properties: &PortalDomainProperties,
+    ) -> Result<Outcome, PortalDomainError> {
+        let name = properties.workforce_name.as_str();
+        let described = self
+            .sagemaker
+            .describe_workforce()
+            .workforce_name(name)
+            .send()
+            .await
+            .map_err(|error| {
+                let detail = DisplayErrorContext(&error).to_string();
+                if is_not_found(error.code(), error.message()) {
+                    PortalDomainError::NotFound {
+                        name: name.to_owned(),
+                        detail,
+                    }
+                } else {
+                    PortalDomainError::Describe {
+                        name: name.to_owned(),
+                        detail,
+                    }
+                }
+            })?;
+        let view = described
+            .workforce()
+            .map(WorkforceView::from_sdk)
+            .unwrap_or_default();
+        let urls = portal_urls(name, &view)?;
+        tracing::info!(
+            workforce = name,
+            sub_domain = urls.sub_domain,
+            "portal domain read"
+        );
+        Ok(urls.outcome())
+    }
+}
+
+impl CustomResource for PortalDomain {
+    type Properties = PortalDomainProperties;
+    type Error = PortalDomainError;
+
+    async fn create(
+        &self,
+        _context: &Context,
+        properties: PortalDomainProperties,
+    ) -> Result<Outcome, PortalDomainError> {
+        self.fetch(&properties).await
+    }
+
+    /// A new sub-domain is a new physical id; the old one's Delete is a no-op.
+    async fn update(
+        &self,
+        _context: &Context,
+        _physical_resource_id: &str,
+        properties: PortalDomainProperties,
+        _old: Option<PortalDomainProperties>,
+    ) -> Result<Outcome, PortalDomainError> {
+        self.fetch(&properties).await
+    }
+
+    async fn delete(
+        &self,
+        _context: &Context,
+        physical_resource_id: &str,
+        _properties: PortalDomainProperties,
+    ) -> Result<(), PortalDomainError> {
+        tracing::info!(
+            physical_resource_id,
+            "nothing to delete: this resource only reads"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn parse(value: Value) -> Result<PortalDomainProperties, String> {
+        let properties: PortalDomainProperties =
+            serde_json::from_value(value).map_err(|e| e.to_string())?;
+        properties.validate().map_err(|e| e.to_string())?;
+        Ok(properties)
+    }
+
+    const SUB_DOMAIN: &str = "abcde12345.labeling.us-east-1.sagemaker.aws";
+
+    fn active() -> WorkforceView {
+        WorkforceView {
+            name: Some("my-workforce".into()),
+            status: Some("Active".into()),
+            sub_domain: Some(SUB_DOMAIN.into()),
+            failure_reason: None,
+        }
+    }
+
+    #[test]
+    fn contract_properties_parse_and_data_keys_match() {
+        let object: serde_json::Map<String, Value> = CONTRACT
+            .properties
+            .iter()
+            .map(|property| match *property {
+                "WorkforceName" => ((*property).to_owned(), json!("my-workforce")),
+                other => panic!("no sample value for {other}"),
+            })
+            .collect();
+        let properties = parse(Value::Object(object)).unwrap();
+        assert_eq!(properties.workforce_name, "my-workforce");
+        let data = portal_urls("my-workforce", &active())
+            .unwrap()
+            .outcome()
+            .data;
+        let mut keys: Vec<&str> = data.keys().map(String::as_str).collect();
+        let mut expected = CONTRACT.data_keys.to_vec();
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn builds_the_urls_from_the_sub_domain() {
+        let outcome = portal_urls("my-workforce", &active()).unwrap().outcome();
+        assert_eq!(outcome.physical_resource_id, SUB_DOMAIN);
+        let data = |key: &str| outcome.data.get(key).cloned().unwrap_or_default();
+        assert_eq!(data("SubDomain"), SUB_DOMAIN);
+        assert_eq!(data("PortalUrl"), format!("https://{SUB_DOMAIN}"));
+        assert_eq!(
+            data("CallbackUrl"),
+            format!("https://{SUB_DOMAIN}/oauth2/idpresponse")
+        );
+        assert_eq!(data("LogoutUrl"), format!("https://{SUB_DOMAIN}/logout"));
+    }
+
+    #[test]
+    fn a_workforce_that_is_not_active_fails_saying_its_status() {
+        for status in ["Initializing", "Updating", "Deleting"] {
+            let view = WorkforceView {
+                status: Some(status.into()),
+                ..active()
+            };
+            let reason = portal_urls("my-workforce", &view).unwrap_err().to_string();
+            assert!(
+                reason.contains(&format!("is {status}, not Active")),
+                "{reason}"
+            );
+            assert!(reason.contains("my-workforce"), "{reason}");
+        }
+        let failed = WorkforceView {
+            status: Some("Failed".into()),
+            failure_reason: Some("Cognito client lacks a secret".into()),
+            ..active()
+        };
+        let reason = portal_urls("my-workforce", &failed)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            reason.contains("is Failed") && reason.contains("Cognito client lacks a secret"),
+            "{reason}"
+        );
+        let unknown = WorkforceView {
+            status: None,
+            ..active()
+        };
+        assert!(matches!(
+            portal_urls("my-workforce", &unknown),
+            Err(PortalDomainError::NotActive { .. })
+        ));
+    }
+
+    #[test]
+    fn an_active_workforce_needs_a_plain_sub_domain() {
+        for missing in [None, Some(String::new())] {
+            let view = WorkforceView {
+                sub_domain: missing,
+                ..active()
+            };
+            assert_eq!(
+                portal_urls("my-workforce", &view),
+                Err(PortalDomainError::NoSubDomain {
+                    name: "my-workforce".into()
+                })
+            );
+        }
+        for bad in ["https://x.labeling.us-east-1.sagemaker.aws", "x/y", "x y"] {
+            let view = WorkforceView {
+                sub_domain: Some(bad.into()),
+                ..active()
+            };
+            assert!(
+                matches!(
+                    portal_urls("my-workforce", &view),
+                    Err(PortalDomainError::BadSubDomain { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn another_workforce_in_the_answer_is_refused() {
+        let reason = portal_urls("mine", &active()).unwrap_err().to_string();
+        assert!(
+            reason.contains("mine") && reason.contains("\"my-workforce\""),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn recognises_not_found() {
+        assert!(is_not_found(
+            Some("ValidationException"),
+            Some("No workforce found with name x")
+        ));
+        assert!(!is_not_found(
+            Some("ValidationException"),
+            Some("1 validation error detected")
+        ));
+        assert!(!is_not_found(
+            Some("ThrottlingException"),
+            Some("No workforce")
+        ));
+        assert!(!is_not_found(None, None));
+    }
+
+    #[test]
+    fn workforce_names_follow_sagemaker_rules() {
+        for good in ["a", "default", "My-Workforce-1", &"w".repeat(63)] {
+            assert_eq!(workforce_name_problem(good), None, "{good}");
+        }
+        for (bad, rule) in [
+            ("", "1-63 characters"),
+            (&"w".repeat(64) as &str, "1-63 characters"),
+            ("-lead", "start with a letter or digit"),
+            ("under_score", "'_'"),
+            ("sp ace", "' '"),
+        ] {
+            let problem = workforce_name_problem(bad).unwrap_or_default();
+            assert!(problem.contains(rule), "{bad:?}: {problem}");
+        }
+        let error = parse(json!({"WorkforceName": "bad_name"})).unwrap_err();
+        assert!(error.starts_with("property `WorkforceName`"), "{error}");
+        let error = parse(json!({"WorkforceName": "ok", "WorkforceNmae": "x"})).unwrap_err();
+        assert!(error.contains("WorkforceNmae"), "{error}");
+        let error = parse(json!({})).unwrap_err();
+        assert!(error.contains("WorkforceName"), "{error}");
+    }
+}

@@ -1,0 +1,272 @@
+//! `Custom::PortalDomain` through the real binary and the Lambda Runtime API,
+//! against the project's SageMaker emulator.
+
+use aws_sdk_sagemaker::types::{CognitoConfig, WorkforceStatus};
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
+use serde_json::json;
+use std::time::Duration;
+
+const TYPE: &str = "Custom::PortalDomain";
+const LOGICAL: &str = "PortalDomain";
+const WORKFORCE: &str = "local-test-workforce";
+
+struct Setup {
+    emulator: SageMakerEmulator,
+    sagemaker: aws_sdk_sagemaker::Client,
+    function: FunctionUnderTest,
+}
+
+/// Workforces settle at once unless a test says otherwise.
+async fn setup() -> Setup {
+    let emulator = SageMakerEmulator::start(EmulatorOptions {
+        settle_after: Duration::ZERO,
+        ..Default::default()
+    })
+    .await
+    .expect("emulator starts");
+    let config = local_aws::sdk_config(&emulator.endpoint_url(), local_aws::REGION).await;
+    let function = FunctionUnderTest::start(
+        env!("CARGO_BIN_EXE_fetch-portal-domain"),
+        harness::aws_env(None, Some(&emulator.endpoint_url())),
+    )
+    .await
+    .expect("function host starts");
+    Setup {
+        emulator,
+        sagemaker: aws_sdk_sagemaker::Client::new(&config),
+        function,
+    }
+}
+
+impl Setup {
+    async fn create_workforce(&self, name: &str) {
+        let cognito = CognitoConfig::builder()
+            .user_pool("us-east-1_AbCdEf123")
+            .client_id("1example23456789")
+            .build();
+        self.sagemaker
+            .create_workforce()
+            .workforce_name(name)
+            .cognito_config(cognito)
+            .send()
+            .await
+            .expect("CreateWorkforce");
+    }
+
+    /// (status, sub-domain) as DescribeWorkforce shows them.
+    async fn describe(&self, name: &str) -> (Option<WorkforceStatus>, String) {
+        let output = self
+            .sagemaker
+            .describe_workforce()
+            .workforce_name(name)
+            .send()
+            .await
+            .expect("DescribeWorkforce");
+        let workforce = output.workforce().expect("a workforce");
+        (
+            workforce.status().cloned(),
+            workforce.sub_domain().unwrap_or_default().to_owned(),
+        )
+    }
+}
+
+fn assert_one_answer(answered: &Answered) {
+    assert_eq!(
+        answered.accepted(),
+        1,
+        "exactly one accepted PUT: {answered:?}"
+    );
+}
+
+fn assert_success(answered: &Answered) {
+    assert_one_answer(answered);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+}
+
+fn assert_failed(answered: &Answered) {
+    assert_one_answer(answered);
+    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
+}
+
+fn assert_portal_data(answered: &Answered, sub_domain: &str) {
+    assert_eq!(answered.physical_id(), sub_domain);
+    assert_eq!(answered.data("SubDomain"), Some(sub_domain));
+    assert_eq!(
+        answered.data("PortalUrl"),
+        Some(format!("https://{sub_domain}").as_str())
+    );
+    assert_eq!(
+        answered.data("CallbackUrl"),
+        Some(format!("https://{sub_domain}/oauth2/idpresponse").as_str())
+    );
+    assert_eq!(
+        answered.data("LogoutUrl"),
+        Some(format!("https://{sub_domain}/logout").as_str())
+    );
+    let keys = answered.response["Data"].as_object().map(|data| data.len());
+    assert_eq!(keys, Some(4), "{:?}", answered.response["Data"]);
+}
+
+#[tokio::test]
+async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
+    let s = setup().await;
+    s.create_workforce(WORKFORCE).await;
+    let (status, sub_domain) = s.describe(WORKFORCE).await;
+    assert_eq!(status, Some(WorkforceStatus::Active));
+    assert!(!sub_domain.is_empty());
+
+    let props = json!({"WorkforceName": WORKFORCE});
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .await;
+    assert_success(&created);
+    assert_portal_data(&created, &sub_domain);
+
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            &sub_domain,
+            props.clone(),
+            props.clone(),
+        ))
+        .await;
+    assert_success(&updated);
+    assert_portal_data(&updated, &sub_domain);
+
+    let calls_before = s.emulator.calls();
+    let deleted = s
+        .function
+        .send(harness::delete_event(TYPE, LOGICAL, &sub_domain, props))
+        .await;
+    assert_success(&deleted);
+    assert_eq!(deleted.physical_id(), sub_domain);
+    assert_eq!(s.emulator.calls(), calls_before, "Delete called SageMaker");
+    assert_eq!(s.describe(WORKFORCE).await.0, Some(WorkforceStatus::Active));
+}
+
+#[tokio::test]
+async fn a_missing_workforce_fails_naming_it() {
+    let s = setup().await;
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            json!({"WorkforceName": "no-such-workforce"}),
+        ))
+        .await;
+    assert_failed(&answered);
+    let reason = answered.reason();
+    assert!(
+        reason.contains("workforce no-such-workforce does not exist"),
+        "{reason}"
+    );
+    assert!(answered.physical_id().starts_with("created-nothing:"));
+}
+
+#[tokio::test]
+async fn a_workforce_that_is_not_active_fails_saying_its_status() {
+    let s = setup().await;
+    s.emulator.never_settle(true);
+    s.create_workforce(WORKFORCE).await;
+    assert_eq!(
+        s.describe(WORKFORCE).await.0,
+        Some(WorkforceStatus::Initializing)
+    );
+    let props = json!({"WorkforceName": WORKFORCE});
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains("is Initializing, not Active"),
+        "{}",
+        answered.reason()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_workforce_fails_with_its_failure_reason() {
+    let s = setup().await;
+    s.emulator
+        .fail_next_workforce("the app client has no secret");
+    s.create_workforce(WORKFORCE).await;
+    assert_eq!(s.describe(WORKFORCE).await.0, Some(WorkforceStatus::Failed));
+    let props = json!({"WorkforceName": WORKFORCE});
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed(&answered);
+    let reason = answered.reason();
+    assert!(
+        reason.contains("is Failed") && reason.contains("the app client has no secret"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn bad_properties_fail_by_name_before_any_sagemaker_call() {
+    let s = setup().await;
+    for (props, needle) in [
+        (
+            json!({"WorkforceName": WORKFORCE, "WorkforceNmae": "x"}),
+            "`WorkforceNmae`",
+        ),
+        (
+            json!({"WorkforceName": "bad_name"}),
+            "property `WorkforceName`",
+        ),
+        (json!({}), "`WorkforceName`"),
+    ] {
+        let answered = s
+            .function
+            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+            .await;
+        assert_failed(&answered);
+        assert!(
+            answered.reason().contains(needle),
+            "{props}: {}",
+            answered.reason()
+        );
+    }
+    assert_eq!(s.emulator.calls(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_fixtures_parse_and_succeed() {
+    let s = setup().await;
+    s.create_workforce(WORKFORCE).await;
+    let (_, sub_domain) = s.describe(WORKFORCE).await;
+    let fixture = |name: &str| {
+        harness::fixture(name).unwrap_or_else(|error| panic!("fixture {name}: {error}"))
+    };
+
+    let create = fixture("fetch-portal-domain-create.json");
+    assert_eq!(create["ResourceProperties"]["WorkforceName"], WORKFORCE);
+    let created = s.function.send(create).await;
+    assert_success(&created);
+    assert_portal_data(&created, &sub_domain);
+
+    // The fixture's PhysicalResourceId is an example sub-domain; the Update
+    // answers with the workforce's real one.
+    let update = fixture("fetch-portal-domain-update.json");
+    assert!(update["OldResourceProperties"].is_object());
+    let updated = s.function.send(update).await;
+    assert_success(&updated);
+    assert_portal_data(&updated, &sub_domain);
+
+    let delete = fixture("fetch-portal-domain-delete.json");
+    let given = delete["PhysicalResourceId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let deleted = s.function.send(delete).await;
+    assert_success(&deleted);
+    assert_eq!(deleted.physical_id(), given);
+}

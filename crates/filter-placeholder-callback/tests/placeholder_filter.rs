@@ -1,0 +1,343 @@
+//! `Custom::PlaceholderFilter` through the real binary, against moto.
+
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, UserPoolClientType};
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::moto::MotoServer;
+use serde_json::{Value, json};
+
+const TYPE: &str = "Custom::PlaceholderFilter";
+const LOGICAL: &str = "PlaceholderFilter";
+const PLACEHOLDER: &str = "https://127.0.0.1";
+const PORTAL_CB: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+const PORTAL_OUT: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/logout";
+const OTHER_CB: &str = "https://app.example.com/cb";
+const OTHER_OUT: &str = "https://app.example.com/logout";
+
+struct Setup {
+    _moto: MotoServer,
+    cognito: Cognito,
+    function: FunctionUnderTest,
+    pool: String,
+}
+
+async fn setup() -> Setup {
+    let moto = MotoServer::start().await.unwrap();
+    let cognito = Cognito::new(&moto.sdk_config().await);
+    let function = FunctionUnderTest::start(
+        env!("CARGO_BIN_EXE_filter-placeholder-callback"),
+        harness::aws_env(Some(&moto), None),
+    )
+    .await
+    .unwrap();
+    let pool = cognito
+        .create_user_pool()
+        .pool_name("workers")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    Setup {
+        _moto: moto,
+        cognito,
+        function,
+        pool,
+    }
+}
+
+impl Setup {
+    async fn client(&self, callbacks: &[&str], logouts: &[&str]) -> String {
+        let mut create = self
+            .cognito
+            .create_user_pool_client()
+            .user_pool_id(&self.pool)
+            .client_name("workforce")
+            .generate_secret(true)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_flows_user_pool_client(true)
+            .supported_identity_providers("COGNITO");
+        for url in callbacks {
+            create = create.callback_urls(*url);
+        }
+        for url in logouts {
+            create = create.logout_urls(*url);
+        }
+        create
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+            .client_id
+            .unwrap()
+    }
+
+    async fn describe(&self, client: &str) -> UserPoolClientType {
+        self.cognito
+            .describe_user_pool_client()
+            .user_pool_id(&self.pool)
+            .client_id(client)
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+    }
+
+    fn properties(&self, client: &str) -> Value {
+        json!({
+            "UserPoolId": self.pool,
+            "ClientId": client,
+            "PlaceholderUrl": PLACEHOLDER,
+            "RequiredCallbackUrl": PORTAL_CB,
+            "RequiredLogoutUrl": PORTAL_OUT,
+        })
+    }
+}
+
+fn assert_failed_with(answered: &Answered, needles: &[&str]) {
+    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
+    assert_eq!(answered.accepted(), 1);
+    // Shown with --nocapture, to read the Reasons as an operator would.
+    eprintln!("Reason: {}", answered.reason());
+    for needle in needles {
+        assert!(
+            answered.reason().contains(needle),
+            "{needle:?} not in {}",
+            answered.reason()
+        );
+    }
+}
+
+#[tokio::test]
+async fn drops_the_placeholder_in_order_without_writing() {
+    let s = setup().await;
+    let client = s
+        .client(
+            &[PLACEHOLDER, OTHER_CB, PORTAL_CB, OTHER_CB],
+            &[OTHER_OUT, PLACEHOLDER, OTHER_OUT],
+        )
+        .await;
+    let before = s.describe(&client).await;
+
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
+    assert_eq!(created.accepted(), 1);
+    assert_eq!(created.physical_id(), format!("{client}-callbacks"));
+    assert_eq!(
+        created.data("CallbackUrls"),
+        Some(format!("{OTHER_CB},{PORTAL_CB}").as_str())
+    );
+    assert_eq!(
+        created.data("LogoutUrls"),
+        Some(format!("{OTHER_OUT},{PORTAL_OUT}").as_str())
+    );
+    // Read-only: the whole client, LastModifiedDate included, is untouched.
+    assert_eq!(s.describe(&client).await, before);
+
+    // Update without the required URLs: only the placeholder goes.
+    let mut props = s.properties(&client);
+    let object = props.as_object_mut().unwrap();
+    object.remove("RequiredCallbackUrl");
+    object.remove("RequiredLogoutUrl");
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            created.physical_id(),
+            props.clone(),
+            s.properties(&client),
+        ))
+        .await;
+    assert_eq!(updated.status(), "SUCCESS", "{}", updated.reason());
+    assert_eq!(updated.physical_id(), created.physical_id());
+    assert_eq!(
+        updated.data("CallbackUrls"),
+        Some(format!("{OTHER_CB},{PORTAL_CB}").as_str())
+    );
+    assert_eq!(updated.data("LogoutUrls"), Some(OTHER_OUT));
+
+    let deleted = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            created.physical_id(),
+            props,
+        ))
+        .await;
+    assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
+    assert_eq!(deleted.physical_id(), created.physical_id());
+    assert_eq!(s.describe(&client).await, before);
+}
+
+#[tokio::test]
+async fn nothing_but_the_placeholder_is_failed() {
+    let s = setup().await;
+    let client = s.client(&[PLACEHOLDER], &[PLACEHOLDER]).await;
+    let before = s.describe(&client).await;
+    let mut props = s.properties(&client);
+    props.as_object_mut().unwrap().remove("RequiredCallbackUrl");
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed_with(
+        &answered,
+        &[&client, "no callback URL", "RequiredCallbackUrl"],
+    );
+    assert!(
+        custom_resource::is_created_nothing_id(answered.physical_id()),
+        "{}",
+        answered.physical_id()
+    );
+    assert_eq!(s.describe(&client).await, before);
+
+    // An empty logout result is fine.
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, {
+            let mut p = s.properties(&client);
+            p.as_object_mut().unwrap().remove("RequiredLogoutUrl");
+            p
+        }))
+        .await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(answered.data("CallbackUrls"), Some(PORTAL_CB));
+    assert_eq!(answered.data("LogoutUrls"), Some(""));
+}
+
+#[tokio::test]
+async fn each_input_rule_is_failed_by_name_before_any_call() {
+    let s = setup().await;
+    let client = s.client(&[PLACEHOLDER, OTHER_CB], &[]).await;
+    let before = s.describe(&client).await;
+    let cases: Vec<(&str, Value)> = vec![
+        ("UserPoolId", json!("workers")),
+        ("ClientId", json!("not-a-client")),
+        ("PlaceholderUrl", json!("127.0.0.1")),
+        ("RequiredCallbackUrl", json!("http://portal.example.com/cb")),
+        (
+            "RequiredCallbackUrl",
+            json!("https://portal.example.com/a,b"),
+        ),
+        ("RequiredCallbackUrl", json!(PLACEHOLDER)),
+        (
+            "RequiredLogoutUrl",
+            json!("https://portal.example.com/#out"),
+        ),
+        (
+            "RequiredLogoutUrl",
+            json!(format!("https://e.com/{}", "a".repeat(1024))),
+        ),
+        (
+            "RequiredLogoutUrl",
+            json!(["https://portal.example.com/out"]),
+        ),
+        ("Typo", json!("x")),
+    ];
+    for (property, bad) in cases {
+        let mut props = s.properties(&client);
+        props[property] = bad.clone();
+        let answered = s
+            .function
+            .send(harness::create_event(TYPE, LOGICAL, props))
+            .await;
+        assert_failed_with(&answered, &[&format!("`{property}`")]);
+        assert!(custom_resource::is_created_nothing_id(
+            answered.physical_id()
+        ));
+    }
+    let mut props = s.properties(&client);
+    props.as_object_mut().unwrap().remove("PlaceholderUrl");
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed_with(&answered, &["PlaceholderUrl"]);
+    assert_eq!(s.describe(&client).await, before);
+}
+
+#[tokio::test]
+async fn a_missing_client_is_failed_by_name() {
+    let s = setup().await;
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            s.properties("nosuchclient123"),
+        ))
+        .await;
+    assert_failed_with(&answered, &["nosuchclient123", &s.pool, "not found"]);
+
+    let mut props = s.properties("nosuchclient123");
+    props["UserPoolId"] = json!("us-east-1_NoSuchPool");
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .await;
+    assert_failed_with(&answered, &["nosuchclient123", "us-east-1_NoSuchPool"]);
+
+    // Delete has nothing to do, client or no client.
+    let deleted = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            "nosuchclient123-callbacks",
+            props,
+        ))
+        .await;
+    assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
+    assert_eq!(deleted.physical_id(), "nosuchclient123-callbacks");
+}
+
+#[tokio::test]
+async fn fixtures_parse_and_run() {
+    let s = setup().await;
+    let client = s.client(&[PLACEHOLDER], &[PLACEHOLDER]).await;
+    let before = s.describe(&client).await;
+    for file in [
+        "filter-placeholder-callback-create.json",
+        "filter-placeholder-callback-update.json",
+        "filter-placeholder-callback-delete.json",
+    ] {
+        let mut event = harness::fixture(file).unwrap();
+        for properties in ["ResourceProperties", "OldResourceProperties"] {
+            if event.get(properties).is_some() {
+                event[properties]["UserPoolId"] = json!(s.pool);
+                event[properties]["ClientId"] = json!(client);
+            }
+        }
+        if event.get("PhysicalResourceId").is_some() {
+            event["PhysicalResourceId"] = json!(format!("{client}-callbacks"));
+        }
+        let request_type = event["RequestType"].as_str().unwrap().to_owned();
+        let answered = s.function.send(event).await;
+        assert_eq!(
+            answered.status(),
+            "SUCCESS",
+            "{file}: {}",
+            answered.reason()
+        );
+        assert_eq!(
+            answered.physical_id(),
+            format!("{client}-callbacks"),
+            "{file}"
+        );
+        if request_type != "Delete" {
+            assert_eq!(answered.data("CallbackUrls"), Some(PORTAL_CB), "{file}");
+            assert_eq!(answered.data("LogoutUrls"), Some(PORTAL_OUT), "{file}");
+        }
+    }
+    assert_eq!(s.describe(&client).await, before);
+}

@@ -1,0 +1,88 @@
+//! `Custom::ClientCallbacks` properties, typed and checked before any AWS call.
+
+use crate::rules::{check_url, is_client_id, is_user_pool_id, quoted};
+use custom_resource::{InvalidProperty, Properties, cfn};
+use serde::{Deserialize, Deserializer};
+
+/// Most callback (and logout) URLs an app client may have (Cognito quota).
+pub const MAX_URLS: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ClientCallbacksProperties {
+    #[serde(deserialize_with = "cfn::string")]
+    pub user_pool_id: String,
+    #[serde(deserialize_with = "cfn::string")]
+    pub client_id: String,
+    #[serde(deserialize_with = "url_list")]
+    pub callback_urls: Vec<String>,
+    /// `None`: keep the client's current logout URLs; `Some([])`: none.
+    #[serde(default, deserialize_with = "optional_url_list")]
+    pub logout_urls: Option<Vec<String>>,
+}
+
+/// A list of URLs without empty items: `!Split [",", ""]` (what the
+/// template gets from an empty comma-joined Data value) yields `[""]`.
+fn url_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let mut urls = cfn::string_list(deserializer)?;
+    urls.retain(|url| !url.is_empty());
+    Ok(urls)
+}
+
+fn optional_url_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    url_list(deserializer).map(Some)
+}
+
+fn check_list(property: &str, urls: &[String]) -> Result<(), InvalidProperty> {
+    if urls.len() > MAX_URLS {
+        return Err(InvalidProperty::new(
+            property,
+            format!(
+                "holds {} URLs; an app client takes at most {MAX_URLS}",
+                urls.len()
+            ),
+        ));
+    }
+    for (index, url) in urls.iter().enumerate() {
+        check_url(url).map_err(|problem| {
+            InvalidProperty::new(property, format!("item {index}: {} {problem}", quoted(url)))
+        })?;
+    }
+    Ok(())
+}
+
+impl Properties for ClientCallbacksProperties {
+    fn validate(&self) -> Result<(), InvalidProperty> {
+        if !is_user_pool_id(&self.user_pool_id) {
+            return Err(InvalidProperty::new(
+                "UserPoolId",
+                format!(
+                    "must be a Cognito user pool id like us-east-1_AbC123 (got {:?})",
+                    self.user_pool_id
+                ),
+            ));
+        }
+        if !is_client_id(&self.client_id) {
+            return Err(InvalidProperty::new(
+                "ClientId",
+                format!(
+                    "must be a Cognito app client id: 1-128 letters, digits, '_' or '+' (got {:?})",
+                    self.client_id
+                ),
+            ));
+        }
+        if self.callback_urls.is_empty() {
+            return Err(InvalidProperty::new(
+                "CallbackUrls",
+                "must hold at least one URL: an app client using the code flow needs a callback URL",
+            ));
+        }
+        check_list("CallbackUrls", &self.callback_urls)?;
+        if let Some(logout_urls) = &self.logout_urls {
+            check_list("LogoutUrls", logout_urls)?;
+        }
+        Ok(())
+    }
+}

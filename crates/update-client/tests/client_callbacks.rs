@@ -1,0 +1,384 @@
+//! `Custom::ClientCallbacks` through the real binary, against moto patched
+//! to reset what UpdateUserPoolClient leaves out (as AWS does), so a setting
+//! the function forgot to carry over shows up as drift.
+
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::types::{
+    AnalyticsConfigurationType, ExplicitAuthFlowsType, FeatureType, OAuthFlowType,
+    PreventUserExistenceErrorTypes, RefreshTokenRotationType, TimeUnitsType,
+    TokenValidityUnitsType, UserPoolClientType,
+};
+use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::moto::MotoServer;
+use serde_json::{Value, json};
+
+const TYPE: &str = "Custom::ClientCallbacks";
+const LOGICAL: &str = "ClientCallbacks";
+const PLACEHOLDER: &str = "https://127.0.0.1";
+const PORTAL_CB: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+const PORTAL_OUT: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/logout";
+const APP_CB: &str = "https://app.example.com/cb";
+const APP_OUT: &str = "https://app.example.com/logout";
+
+struct Setup {
+    _moto: MotoServer,
+    cognito: Cognito,
+    function: FunctionUnderTest,
+    pool: String,
+}
+
+async fn setup() -> Setup {
+    let moto = MotoServer::start().await.unwrap();
+    let cognito = Cognito::new(&moto.sdk_config().await);
+    let function = FunctionUnderTest::start(
+        env!("CARGO_BIN_EXE_update-client"),
+        harness::aws_env(Some(&moto), None),
+    )
+    .await
+    .unwrap();
+    let pool = cognito
+        .create_user_pool()
+        .pool_name("workers")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    Setup {
+        _moto: moto,
+        cognito,
+        function,
+        pool,
+    }
+}
+
+impl Setup {
+    /// A client with every setting this API lets one set away from its default.
+    async fn full_client(&self) -> String {
+        self.cognito
+            .create_user_pool_client()
+            .user_pool_id(&self.pool)
+            .client_name("workforce")
+            .generate_secret(true)
+            .refresh_token_validity(10)
+            .access_token_validity(30)
+            .id_token_validity(2)
+            .token_validity_units(
+                TokenValidityUnitsType::builder()
+                    .access_token(TimeUnitsType::Minutes)
+                    .id_token(TimeUnitsType::Hours)
+                    .refresh_token(TimeUnitsType::Days)
+                    .build(),
+            )
+            .read_attributes("email")
+            .read_attributes("name")
+            .write_attributes("email")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .supported_identity_providers("COGNITO")
+            .callback_urls(PLACEHOLDER)
+            .callback_urls(APP_CB)
+            .logout_urls(PLACEHOLDER)
+            .logout_urls(APP_OUT)
+            .default_redirect_uri(PLACEHOLDER)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_scopes("email")
+            .allowed_o_auth_scopes("profile")
+            .allowed_o_auth_flows_user_pool_client(true)
+            .analytics_configuration(
+                AnalyticsConfigurationType::builder()
+                    .application_id("app")
+                    .role_arn("arn:aws:iam::123456789012:role/analytics")
+                    .external_id("ext")
+                    .user_data_shared(true)
+                    .build(),
+            )
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+            .enable_token_revocation(false)
+            .enable_propagate_additional_user_context_data(true)
+            .auth_session_validity(7)
+            .refresh_token_rotation(
+                RefreshTokenRotationType::builder()
+                    .feature(FeatureType::Enabled)
+                    .retry_grace_period_seconds(10)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+            .client_id
+            .unwrap()
+    }
+
+    async fn describe(&self, client: &str) -> UserPoolClientType {
+        self.cognito
+            .describe_user_pool_client()
+            .user_pool_id(&self.pool)
+            .client_id(client)
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+    }
+
+    fn properties(&self, client: &str) -> Value {
+        json!({
+            "UserPoolId": self.pool,
+            "ClientId": client,
+            "CallbackUrls": [PORTAL_CB, APP_CB],
+            "LogoutUrls": [PORTAL_OUT],
+        })
+    }
+}
+
+fn strings(items: &[&str]) -> Option<Vec<String>> {
+    Some(items.iter().map(|s| s.to_string()).collect())
+}
+
+/// `before` with the URLs and LastModifiedDate of `after`: what `after`
+/// must equal when nothing else drifted.
+fn only_urls_changed(
+    before: &UserPoolClientType,
+    after: &UserPoolClientType,
+) -> UserPoolClientType {
+    let mut expected = before.clone();
+    expected.callback_urls = after.callback_urls.clone();
+    expected.logout_urls = after.logout_urls.clone();
+    expected.default_redirect_uri = after.default_redirect_uri.clone();
+    expected.last_modified_date = after.last_modified_date;
+    expected
+}
+
+fn assert_failed_with(answered: &Answered, needles: &[&str]) {
+    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
+    assert_eq!(answered.accepted(), 1);
+    // Shown with --nocapture, to read the Reasons as an operator would.
+    eprintln!("Reason: {}", answered.reason());
+    for needle in needles {
+        assert!(
+            answered.reason().contains(needle),
+            "{needle:?} not in {}",
+            answered.reason()
+        );
+    }
+}
+
+#[tokio::test]
+async fn writes_the_urls_and_nothing_else_drifts() {
+    let s = setup().await;
+    let client = s.full_client().await;
+    let before = s.describe(&client).await;
+    assert!(before.client_secret.is_some() && before.refresh_token_rotation.is_some());
+
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
+    assert_eq!(created.accepted(), 1);
+    assert_eq!(created.physical_id(), format!("{client}-urls"));
+    assert_eq!(
+        created.data("CallbackUrls"),
+        Some(format!("{PORTAL_CB},{APP_CB}").as_str())
+    );
+    assert_eq!(created.data("LogoutUrls"), Some(PORTAL_OUT));
+
+    let after = s.describe(&client).await;
+    assert_eq!(after.callback_urls, strings(&[PORTAL_CB, APP_CB]));
+    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    // The placeholder was the default redirect: moved to the first callback.
+    assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
+    assert!(after.last_modified_date >= before.last_modified_date);
+    assert_eq!(after, only_urls_changed(&before, &after));
+}
+
+#[tokio::test]
+async fn without_logout_urls_the_current_ones_stay() {
+    let s = setup().await;
+    let client = s.full_client().await;
+    let created = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
+    let before = s.describe(&client).await;
+
+    let mut props = s.properties(&client);
+    props.as_object_mut().unwrap().remove("LogoutUrls");
+    props["CallbackUrls"] = json!([APP_CB, PORTAL_CB]);
+    let updated = s
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            created.physical_id(),
+            props.clone(),
+            s.properties(&client),
+        ))
+        .await;
+    assert_eq!(updated.status(), "SUCCESS", "{}", updated.reason());
+    assert_eq!(updated.physical_id(), created.physical_id());
+    assert_eq!(
+        updated.data("CallbackUrls"),
+        Some(format!("{APP_CB},{PORTAL_CB}").as_str())
+    );
+    assert_eq!(updated.data("LogoutUrls"), Some(PORTAL_OUT));
+    let after = s.describe(&client).await;
+    assert_eq!(after.callback_urls, strings(&[APP_CB, PORTAL_CB]));
+    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    // Still among the callbacks: the default redirect stays put.
+    assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
+    assert_eq!(after, only_urls_changed(&before, &after));
+
+    // An empty list (what `!Split` makes of "") removes the logout URLs.
+    props["LogoutUrls"] = json!([""]);
+    let cleared = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_eq!(cleared.status(), "SUCCESS", "{}", cleared.reason());
+    assert_eq!(cleared.data("LogoutUrls"), Some(""));
+    let after = s.describe(&client).await;
+    assert_eq!(after.logout_urls, None);
+    assert_eq!(after, only_urls_changed(&before, &after));
+}
+
+#[tokio::test]
+async fn each_input_rule_is_failed_by_name_and_the_client_unchanged() {
+    let s = setup().await;
+    let client = s.full_client().await;
+    let before = s.describe(&client).await;
+    let many: Vec<String> = (0..101).map(|i| format!("https://e.com/{i}")).collect();
+    let cases: Vec<(&str, Value)> = vec![
+        ("UserPoolId", json!("workers")),
+        ("ClientId", json!("not-a-client")),
+        ("CallbackUrls", json!([])),
+        ("CallbackUrls", json!([""])),
+        ("CallbackUrls", json!(PORTAL_CB)),
+        ("CallbackUrls", json!(many)),
+        (
+            "CallbackUrls",
+            json!([PORTAL_CB, "http://portal.example.com/cb"]),
+        ),
+        ("CallbackUrls", json!(["https://portal.example.com/a,b"])),
+        ("CallbackUrls", json!(["https://portal.example.com/#cb"])),
+        ("CallbackUrls", json!(["/oauth2/idpresponse"])),
+        (
+            "CallbackUrls",
+            json!([format!("https://e.com/{}", "a".repeat(1024))]),
+        ),
+        ("LogoutUrls", json!(["http://portal.example.com/out"])),
+        ("LogoutUrls", json!(many)),
+        ("Typo", json!("x")),
+    ];
+    for (property, bad) in cases {
+        let mut props = s.properties(&client);
+        props[property] = bad.clone();
+        let answered = s
+            .function
+            .send(harness::create_event(TYPE, LOGICAL, props))
+            .await;
+        assert_failed_with(&answered, &[&format!("`{property}`")]);
+        assert!(custom_resource::is_created_nothing_id(
+            answered.physical_id()
+        ));
+    }
+    let mut props = s.properties(&client);
+    props.as_object_mut().unwrap().remove("CallbackUrls");
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, props))
+        .await;
+    assert_failed_with(&answered, &["CallbackUrls"]);
+    // Untouched: not even LastModifiedDate moved.
+    assert_eq!(s.describe(&client).await, before);
+}
+
+#[tokio::test]
+async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
+    let s = setup().await;
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            s.properties("nosuchclient123"),
+        ))
+        .await;
+    assert_failed_with(&answered, &["nosuchclient123", &s.pool, "not found"]);
+
+    let client = s.full_client().await;
+    let before = s.describe(&client).await;
+    let deleted = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            &format!("{client}-urls"),
+            s.properties(&client),
+        ))
+        .await;
+    assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
+    assert_eq!(deleted.physical_id(), format!("{client}-urls"));
+    assert_eq!(s.describe(&client).await, before);
+
+    // A client that is gone is fine too.
+    let deleted = s
+        .function
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL,
+            "nosuchclient123-urls",
+            s.properties("nosuchclient123"),
+        ))
+        .await;
+    assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
+}
+
+#[tokio::test]
+async fn fixtures_parse_and_run() {
+    let s = setup().await;
+    let client = s.full_client().await;
+    let before = s.describe(&client).await;
+    for file in [
+        "update-client-create.json",
+        "update-client-update.json",
+        "update-client-delete.json",
+    ] {
+        let mut event = harness::fixture(file).unwrap();
+        for properties in ["ResourceProperties", "OldResourceProperties"] {
+            if event.get(properties).is_some() {
+                event[properties]["UserPoolId"] = json!(s.pool);
+                event[properties]["ClientId"] = json!(client);
+            }
+        }
+        if event.get("PhysicalResourceId").is_some() {
+            event["PhysicalResourceId"] = json!(format!("{client}-urls"));
+        }
+        let request_type = event["RequestType"].as_str().unwrap().to_owned();
+        let answered = s.function.send(event).await;
+        assert_eq!(
+            answered.status(),
+            "SUCCESS",
+            "{file}: {}",
+            answered.reason()
+        );
+        assert_eq!(answered.physical_id(), format!("{client}-urls"), "{file}");
+        if request_type != "Delete" {
+            assert_eq!(answered.data("CallbackUrls"), Some(PORTAL_CB), "{file}");
+            assert_eq!(answered.data("LogoutUrls"), Some(PORTAL_OUT), "{file}");
+        }
+    }
+    let after = s.describe(&client).await;
+    assert_eq!(after.callback_urls, strings(&[PORTAL_CB]));
+    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
+    assert_eq!(after, only_urls_changed(&before, &after));
+}

@@ -1,0 +1,423 @@
+//! `Custom::InviteEmail`: puts the labeling portal's URL into a user pool's
+//! invitation message and changes nothing else.
+//!
+//! UpdateUserPool resets every setting it is not given, so the pool is read
+//! first (DescribeUserPool) and the update carries every updatable setting
+//! over, replacing only `AdminCreateUserConfig.InviteMessageTemplate`; that
+//! decision is the pure [`update::update_request`].
+
+pub mod properties;
+pub mod update;
+
+pub use properties::InviteEmailProperties;
+pub use update::{MEMBERS, WantedInvite};
+
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cognitoidentityprovider::operation::update_user_pool::UpdateUserPoolInput;
+use aws_sdk_cognitoidentityprovider::types::UserPoolType;
+use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
+
+/// What `Custom::InviteEmail` offers the template.
+pub const CONTRACT: ResourceContract = ResourceContract {
+    resource_type: "Custom::InviteEmail",
+    properties: &["UserPoolId", "EmailSubject", "EmailMessage", "SmsMessage"],
+    required: &["UserPoolId", "EmailSubject", "EmailMessage"],
+    data_keys: &["EmailSubject"],
+};
+
+const PHYSICAL_ID_SUFFIX: &str = "-invite-email";
+
+/// The PhysicalResourceId for a pool: `<UserPoolId>-invite-email`.
+pub fn physical_id(user_pool_id: &str) -> String {
+    format!("{user_pool_id}{PHYSICAL_ID_SUFFIX}")
+}
+
+/// Whether `id` has the shape of a PhysicalResourceId this function issues.
+pub fn is_physical_id(id: &str) -> bool {
+    id.strip_suffix(PHYSICAL_ID_SUFFIX)
+        .is_some_and(properties::is_user_pool_id)
+}
+
+impl From<&InviteEmailProperties> for WantedInvite {
+    fn from(properties: &InviteEmailProperties) -> Self {
+        Self {
+            email_subject: properties.email_subject.clone(),
+            email_message: properties.email_message.clone(),
+            sms_message: properties.wanted_sms_message().map(str::to_owned),
+        }
+    }
+}
+
+/// Why a `Custom::InviteEmail` event failed, worded as a FAILED Reason.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteEmailError {
+    #[error(
+        "user pool {user_pool_id} does not exist ({detail}); check the UserPoolId property \
+         (nothing was changed)"
+    )]
+    PoolNotFound {
+        user_pool_id: String,
+        detail: String,
+    },
+    #[error("could not read user pool {user_pool_id} (DescribeUserPool): {detail}")]
+    Describe {
+        user_pool_id: String,
+        detail: String,
+    },
+    #[error("DescribeUserPool returned no user pool for {user_pool_id}; deploy again")]
+    EmptyDescribe { user_pool_id: String },
+    #[error("could not build the UpdateUserPool request for {user_pool_id}: {detail}")]
+    Build {
+        user_pool_id: String,
+        detail: String,
+    },
+    #[error(
+        "could not update the invitation message of user pool {user_pool_id} (UpdateUserPool): \
+         {detail}"
+    )]
+    Update {
+        user_pool_id: String,
+        detail: String,
+    },
+}
+
+/// The resource, holding the Cognito client built once in `main`.
+pub struct InviteEmail {
+    cognito: aws_sdk_cognitoidentityprovider::Client,
+}
+
+impl InviteEmail {
+    pub fn new(cognito: aws_sdk_cognitoidentityprovider::Client) -> Self {
+        Self { cognito }
+    }
+
+    async fn describe(&self, user_pool_id: &str) -> Result<UserPoolType, InviteEmailError> {
+        let output = self
+            .cognito
+            .describe_user_pool()
+            .user_pool_id(user_pool_id)
+            .send()
+            .await
+            .map_err(|error| {
+                let detail = DisplayErrorContext(&error).to_string();
+                let user_pool_id = user_pool_id.to_owned();
+                if error.code() == Some("ResourceNotFoundException") {
+                    InviteEmailError::PoolNotFound {
+                        user_pool_id,
+                        detail,
+                    }
+                } else {
+                    InviteEmailError::Describe {
+                        user_pool_id,
+                        detail,
+                    }
+                }
+            })?;
+        output
+            .user_pool
+            .ok_or_else(|| InviteEmailError::EmptyDescribe {
+                user_pool_id: user_pool_id.to_owned(),
+            })
+    }
+
+    /// Create and Update alike: read, decide, write (unless already set).
+    async fn apply(&self, properties: &InviteEmailProperties) -> Result<Outcome, InviteEmailError> {
+        let user_pool_id = properties.user_pool_id.as_str();
+        let pool = self.describe(user_pool_id).await?;
+        let invite = update::invite_template(&pool, &WantedInvite::from(properties));
+        if update::is_current(&pool, &invite) {
+            tracing::info!(
+                user_pool_id,
+                "the invitation is already set; nothing to update"
+            );
+        } else {
+            let request = update::update_request(user_pool_id, &pool, invite).map_err(|error| {
+                InviteEmailError::Build {
+                    user_pool_id: user_pool_id.to_owned(),
+                    detail: error.to_string(),
+                }
+            })?;
+            send_update(&self.cognito, request)
+                .await
+                .map_err(|detail| InviteEmailError::Update {
+                    user_pool_id: user_pool_id.to_owned(),
+                    detail,
+                })?;
+            tracing::info!(user_pool_id, "invitation message updated");
+        }
+        Ok(Outcome::new(physical_id(user_pool_id))
+            .with("EmailSubject", properties.email_subject.as_str()))
+    }
+}
+
+/// Sends `request` as it is. The fluent builder cannot take a built input,
+/// so every member is moved over; a unit test checks nothing is lost.
+async fn send_update(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    request: UpdateUserPoolInput,
+) -> Result<(), String> {
+    cognito
+        .update_user_pool()
+        .set_user_pool_id(request.user_pool_id)
+        .set_pool_name(request.pool_name)
+        .set_policies(request.policies)
+        .set_deletion_protection(request.deletion_protection)
+        .set_lambda_config(request.lambda_config)
+        .set_auto_verified_attributes(request.auto_verified_attributes)
+        .set_sms_verification_message(request.sms_verification_message)
+        .set_email_verification_message(request.email_verification_message)
+        .set_email_verification_subject(request.email_verification_subject)
+        .set_verification_message_template(request.verification_message_template)
+        .set_sms_authentication_message(request.sms_authentication_message)
+        .set_user_attribute_update_settings(request.user_attribute_update_settings)
+        .set_mfa_configuration(request.mfa_configuration)
+        .set_device_configuration(request.device_configuration)
+        .set_email_configuration(request.email_configuration)
+        .set_sms_configuration(request.sms_configuration)
+        .set_user_pool_tags(request.user_pool_tags)
+        .set_admin_create_user_config(request.admin_create_user_config)
+        .set_user_pool_add_ons(request.user_pool_add_ons)
+        .set_account_recovery_setting(request.account_recovery_setting)
+        .set_user_pool_tier(request.user_pool_tier)
+        .set_key_configuration(request.key_configuration)
+        .set_issuer_configuration(request.issuer_configuration)
+        .set_acr_configuration(request.acr_configuration)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|error| DisplayErrorContext(&error).to_string())
+}
+
+impl CustomResource for InviteEmail {
+    type Properties = InviteEmailProperties;
+    type Error = InviteEmailError;
+
+    async fn create(
+        &self,
+        _context: &Context,
+        properties: InviteEmailProperties,
+    ) -> Result<Outcome, InviteEmailError> {
+        self.apply(&properties).await
+    }
+
+    async fn update(
+        &self,
+        _context: &Context,
+        physical_resource_id: &str,
+        properties: InviteEmailProperties,
+        old_properties: Option<InviteEmailProperties>,
+    ) -> Result<Outcome, InviteEmailError> {
+        if let Some(old) = old_properties
+            && old.user_pool_id != properties.user_pool_id
+        {
+            // A new pool is a new resource (new PhysicalResourceId); the old
+            // pool keeps its invitation, as Delete changes nothing.
+            tracing::info!(
+                old_user_pool_id = old.user_pool_id,
+                new_user_pool_id = properties.user_pool_id,
+                physical_resource_id,
+                "UserPoolId changed: replacing the resource"
+            );
+        }
+        self.apply(&properties).await
+    }
+
+    /// Nothing to undo: the invitation text belongs to the pool, and a pool
+    /// that is gone is fine. No AWS call.
+    async fn delete(
+        &self,
+        _context: &Context,
+        physical_resource_id: &str,
+        _properties: InviteEmailProperties,
+    ) -> Result<(), InviteEmailError> {
+        tracing::info!(
+            physical_resource_id,
+            "nothing to delete: the invitation stays with the pool"
+        );
+        Ok(())
+    }
+
+    fn issued(&self, physical_resource_id: &str, _properties: &InviteEmailProperties) -> bool {
+        is_physical_id(physical_resource_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::config::interceptors::{
+        BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    };
+    use aws_sdk_cognitoidentityprovider::config::{
+        BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
+    };
+    use aws_sdk_cognitoidentityprovider::types::{
+        AdminCreateUserConfigType, MessageTemplateType, PasswordPolicyType, UserPoolPolicyType,
+        UserPoolTierType,
+    };
+    use custom_resource::Properties;
+    use serde_json::{Value, json};
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn contract_properties_all_parse() {
+        let mut object = serde_json::Map::new();
+        for property in CONTRACT.properties {
+            let value = match *property {
+                "UserPoolId" => "us-east-1_AbC123xyz",
+                "EmailSubject" => "Portal invitation",
+                "EmailMessage" | "SmsMessage" => "Hi {username}, password {####}",
+                other => panic!("no sample value for {other}"),
+            };
+            object.insert((*property).to_owned(), Value::String(value.to_owned()));
+        }
+        let parsed: InviteEmailProperties = serde_json::from_value(Value::Object(object)).unwrap();
+        parsed.validate().unwrap();
+        assert_eq!(parsed.sms_message, "Hi {username}, password {####}");
+        // The required ones alone parse too; each one missing is refused.
+        let required = |skip: Option<&str>| {
+            let object: serde_json::Map<String, Value> = CONTRACT
+                .required
+                .iter()
+                .filter(|p| Some(**p) != skip)
+                .map(|p| {
+                    let sample = json!({
+                        "UserPoolId": "us-east-1_AbC123xyz",
+                        "EmailSubject": "s",
+                        "EmailMessage": "{username} {####}",
+                    });
+                    ((*p).to_owned(), sample[*p].clone())
+                })
+                .collect();
+            serde_json::from_value::<InviteEmailProperties>(Value::Object(object))
+        };
+        assert!(required(None).is_ok());
+        for missing in CONTRACT.required {
+            let error = required(Some(missing)).unwrap_err().to_string();
+            assert!(error.contains(missing), "{error}");
+        }
+        assert!(CONTRACT.data_keys.contains(&"EmailSubject"));
+    }
+
+    #[test]
+    fn physical_ids() {
+        assert_eq!(physical_id("us-east-1_Abc"), "us-east-1_Abc-invite-email");
+        assert!(is_physical_id("us-east-1_Abc-invite-email"));
+        for other in [
+            "us-east-1_Abc",
+            "-invite-email",
+            "created-nothing:1234",
+            "us-east-1_Abc-callbacks",
+            "us-east-1_A bc-invite-email",
+        ] {
+            assert!(!is_physical_id(other), "{other}");
+        }
+    }
+
+    /// Captures the operation input and the serialized body, then stops the
+    /// call before anything is sent.
+    #[derive(Debug, Default, Clone)]
+    struct Capture {
+        input: Arc<Mutex<Option<UpdateUserPoolInput>>>,
+        body: Arc<Mutex<Option<Value>>>,
+    }
+
+    impl Intercept for Capture {
+        fn name(&self) -> &'static str {
+            "Capture"
+        }
+
+        fn read_before_serialization(
+            &self,
+            context: &BeforeSerializationInterceptorContextRef<'_>,
+            _: &RuntimeComponents,
+            _: &mut ConfigBag,
+        ) -> Result<(), aws_sdk_cognitoidentityprovider::error::BoxError> {
+            *self.input.lock().unwrap() = context
+                .input()
+                .downcast_ref::<UpdateUserPoolInput>()
+                .cloned();
+            Ok(())
+        }
+
+        fn read_before_transmit(
+            &self,
+            context: &BeforeTransmitInterceptorContextRef<'_>,
+            _: &RuntimeComponents,
+            _: &mut ConfigBag,
+        ) -> Result<(), aws_sdk_cognitoidentityprovider::error::BoxError> {
+            let bytes = context.request().body().bytes().unwrap_or_default();
+            *self.body.lock().unwrap() = serde_json::from_slice(bytes).ok();
+            Err("captured; not sending".into())
+        }
+    }
+
+    fn pool() -> UserPoolType {
+        UserPoolType::builder()
+            .id("us-east-1_Abc")
+            .name("workers")
+            .policies(
+                UserPoolPolicyType::builder()
+                    .password_policy(
+                        PasswordPolicyType::builder()
+                            .minimum_length(12)
+                            .temporary_password_validity_days(2)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(true)
+                    .unused_account_validity_days(7)
+                    .build(),
+            )
+            .user_pool_tier(UserPoolTierType::Essentials)
+            .user_pool_tags("team", "labeling")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn send_update_sends_the_request_unchanged() {
+        let capture = Capture::default();
+        let config = aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .interceptor(capture.clone())
+            .build();
+        let client = aws_sdk_cognitoidentityprovider::Client::from_conf(config);
+        let pool = pool();
+        let invite = MessageTemplateType::builder()
+            .email_subject("Welcome")
+            .email_message("Hi {username} {####}")
+            .build();
+        let request = update::update_request("us-east-1_Abc", &pool, invite).unwrap();
+        let error = send_update(&client, request.clone()).await.unwrap_err();
+        assert!(error.contains("captured"), "{error}");
+        assert_eq!(capture.input.lock().unwrap().as_ref(), Some(&request));
+
+        // On the wire: the legacy validity goes out as 0, its "not set"
+        // (the SDK always serializes this non-optional member).
+        let body = capture.body.lock().unwrap().clone().unwrap();
+        assert_eq!(body["UserPoolId"], "us-east-1_Abc");
+        assert_eq!(body["PoolName"], "workers");
+        assert_eq!(
+            body["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
+            true
+        );
+        assert_eq!(
+            body["AdminCreateUserConfig"]["UnusedAccountValidityDays"],
+            0
+        );
+        assert_eq!(
+            body["AdminCreateUserConfig"]["InviteMessageTemplate"]["EmailSubject"],
+            "Welcome"
+        );
+        assert_eq!(
+            body["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"],
+            2
+        );
+        assert_eq!(body["UserPoolTags"]["team"], "labeling");
+    }
+}

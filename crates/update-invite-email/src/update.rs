@@ -1,0 +1,626 @@
+//! The pure heart: from the pool as DescribeUserPool shows it and the wanted
+//! invitation, the UpdateUserPool request that changes only
+//! `AdminCreateUserConfig.InviteMessageTemplate`.
+//!
+//! UpdateUserPool resets every setting it is not given to its default
+//! (AWS-NOTES 2.1), so every member the request accepts is decided here, one
+//! by one, in [`MEMBERS`]; a unit test holds that table to the SDK's
+//! `UserPoolType` and `UpdateUserPoolInput`, so a new SDK member fails the
+//! build's tests until it is decided.
+
+use aws_sdk_cognitoidentityprovider::error::BuildError;
+use aws_sdk_cognitoidentityprovider::operation::update_user_pool::UpdateUserPoolInput;
+use aws_sdk_cognitoidentityprovider::types::{
+    AdminCreateUserConfigType, DefaultEmailOptionType, MessageTemplateType, UserPoolTierType,
+    UserPoolType, VerificationMessageTemplateType,
+};
+
+/// One `UserPoolType` member (snake_case, as the Rust SDK names it), the
+/// `UpdateUserPoolInput` member it corresponds to (`None`: the update has
+/// none), whether the request sets it, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub describe: &'static str,
+    pub update: Option<&'static str>,
+    pub sent: bool,
+    pub why: &'static str,
+}
+
+const fn carried(name: &'static str, why: &'static str) -> Member {
+    Member {
+        describe: name,
+        update: Some(name),
+        sent: true,
+        why,
+    }
+}
+
+/// An update member deliberately left out of the request.
+const fn withheld(name: &'static str, why: &'static str) -> Member {
+    Member {
+        describe: name,
+        update: Some(name),
+        sent: false,
+        why,
+    }
+}
+
+/// A describe-only member: UpdateUserPool has no such member.
+const fn not_sent(name: &'static str, why: &'static str) -> Member {
+    Member {
+        describe: name,
+        update: None,
+        sent: false,
+        why,
+    }
+}
+
+/// Every member of `UserPoolType` and what becomes of it in the update.
+pub const MEMBERS: &[Member] = &[
+    Member {
+        describe: "id",
+        update: Some("user_pool_id"),
+        sent: true,
+        why: "names the pool to update (taken from UserPoolId, which DescribeUserPool was asked for)",
+    },
+    Member {
+        describe: "name",
+        update: Some("pool_name"),
+        sent: true,
+        why: "the update calls it PoolName",
+    },
+    carried("policies", "password and sign-in policy"),
+    carried(
+        "deletion_protection",
+        "omitting it turns deletion protection off",
+    ),
+    carried("lambda_config", "triggers"),
+    carried("auto_verified_attributes", "verified email/phone"),
+    carried(
+        "verification_message_template",
+        "carried, holding only the email message of DefaultEmailOption: both EmailMessage and \
+         EmailMessageByLink is an error",
+    ),
+    carried("sms_authentication_message", "MFA SMS text"),
+    carried("user_attribute_update_settings", "verify-before-update"),
+    carried("mfa_configuration", "omitting it turns MFA OFF"),
+    carried(
+        "device_configuration",
+        "omitting it turns device tracking off",
+    ),
+    carried(
+        "email_configuration",
+        "omitting it falls back to COGNITO_DEFAULT email",
+    ),
+    carried("sms_configuration", "SNS role for SMS"),
+    carried("user_pool_tags", "tags"),
+    carried(
+        "admin_create_user_config",
+        "carried with the new InviteMessageTemplate; UnusedAccountValidityDays cleared when \
+         PasswordPolicy.TemporaryPasswordValidityDays is set (Cognito refuses both)",
+    ),
+    carried("user_pool_add_ons", "threat protection"),
+    carried("account_recovery_setting", "password recovery order"),
+    carried(
+        "user_pool_tier",
+        "omitting it means ESSENTIALS: a LITE/PLUS pool would change plan (billing) or fail",
+    ),
+    carried(
+        "key_configuration",
+        "must match the existing configuration in secondary regions",
+    ),
+    carried(
+        "issuer_configuration",
+        "must match the existing configuration in secondary regions",
+    ),
+    carried(
+        "acr_configuration",
+        "custom ACR names; not sent for a LITE pool, which cannot have them (the setting needs \
+         ESSENTIALS or PLUS)",
+    ),
+    withheld(
+        "sms_verification_message",
+        "deprecated (\"no longer used\"); Cognito derives it from VerificationMessageTemplate, \
+         and sending it beside the template could bring back the email message the template \
+         dropped",
+    ),
+    withheld(
+        "email_verification_message",
+        "deprecated, derived from VerificationMessageTemplate (see sms_verification_message)",
+    ),
+    withheld(
+        "email_verification_subject",
+        "deprecated, derived from VerificationMessageTemplate (see sms_verification_message)",
+    ),
+    not_sent("arn", "identity, not a setting"),
+    not_sent("status", "deprecated read-only status"),
+    not_sent("last_modified_date", "set by Cognito"),
+    not_sent("creation_date", "set by Cognito"),
+    not_sent(
+        "schema_attributes",
+        "not an UpdateUserPool member (AddCustomAttributes adds attributes); kept by Cognito",
+    ),
+    not_sent(
+        "alias_attributes",
+        "fixed at creation, not an UpdateUserPool member; kept by Cognito",
+    ),
+    not_sent(
+        "username_attributes",
+        "fixed at creation, not an UpdateUserPool member; kept by Cognito",
+    ),
+    not_sent(
+        "username_configuration",
+        "fixed at creation, not an UpdateUserPool member; kept by Cognito",
+    ),
+    not_sent("estimated_number_of_users", "a statistic"),
+    not_sent("sms_configuration_failure", "a status report"),
+    not_sent("email_configuration_failure", "a status report"),
+    not_sent(
+        "domain",
+        "managed by Create/DeleteUserPoolDomain, not an UpdateUserPool member",
+    ),
+    not_sent(
+        "custom_domain",
+        "managed by Create/DeleteUserPoolDomain, not an UpdateUserPool member",
+    ),
+];
+
+/// The invitation the properties ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedInvite {
+    pub email_subject: String,
+    pub email_message: String,
+    /// `None`: keep the pool's current SMS invitation.
+    pub sms_message: Option<String>,
+}
+
+/// The `InviteMessageTemplate` to write: subject and message as wanted, the
+/// SMS text as wanted or else the pool's current one.
+pub fn invite_template(pool: &UserPoolType, wanted: &WantedInvite) -> MessageTemplateType {
+    let current_sms = current_invite(pool).and_then(|t| t.sms_message.clone());
+    MessageTemplateType::builder()
+        .email_subject(&wanted.email_subject)
+        .email_message(&wanted.email_message)
+        .set_sms_message(wanted.sms_message.clone().or(current_sms))
+        .build()
+}
+
+/// Whether the pool already sends exactly this invitation, so that no
+/// update (and no chance of disturbing anything) is needed.
+pub fn is_current(pool: &UserPoolType, invite: &MessageTemplateType) -> bool {
+    current_invite(pool) == Some(invite)
+}
+
+fn current_invite(pool: &UserPoolType) -> Option<&MessageTemplateType> {
+    pool.admin_create_user_config
+        .as_ref()
+        .and_then(|config| config.invite_message_template.as_ref())
+}
+
+/// The UpdateUserPool request that carries every updatable setting of `pool`
+/// over unchanged and replaces only the invitation (see [`MEMBERS`]).
+pub fn update_request(
+    user_pool_id: &str,
+    pool: &UserPoolType,
+    invite: MessageTemplateType,
+) -> Result<UpdateUserPoolInput, BuildError> {
+    let acr_configuration = match pool.user_pool_tier {
+        Some(UserPoolTierType::Lite) => None,
+        _ => pool.acr_configuration.clone(),
+    };
+    UpdateUserPoolInput::builder()
+        .user_pool_id(user_pool_id)
+        .set_pool_name(pool.name.clone())
+        .set_policies(pool.policies.clone())
+        .set_deletion_protection(pool.deletion_protection.clone())
+        .set_lambda_config(pool.lambda_config.clone())
+        .set_auto_verified_attributes(pool.auto_verified_attributes.clone())
+        .set_verification_message_template(
+            pool.verification_message_template
+                .clone()
+                .map(one_email_message),
+        )
+        .set_sms_authentication_message(pool.sms_authentication_message.clone())
+        .set_user_attribute_update_settings(pool.user_attribute_update_settings.clone())
+        .set_mfa_configuration(pool.mfa_configuration.clone())
+        .set_device_configuration(pool.device_configuration.clone())
+        .set_email_configuration(pool.email_configuration.clone())
+        .set_sms_configuration(pool.sms_configuration.clone())
+        .set_user_pool_tags(pool.user_pool_tags.clone())
+        .admin_create_user_config(admin_create_user_config(pool, invite))
+        .set_user_pool_add_ons(pool.user_pool_add_ons.clone())
+        .set_account_recovery_setting(pool.account_recovery_setting.clone())
+        .set_user_pool_tier(pool.user_pool_tier.clone())
+        .set_key_configuration(pool.key_configuration.clone())
+        .set_issuer_configuration(pool.issuer_configuration.clone())
+        .set_acr_configuration(acr_configuration)
+        .build()
+}
+
+/// The pool's AdminCreateUserConfig with the new invitation. Starting from
+/// the described value keeps AllowAdminCreateUserOnly (and any member a
+/// later SDK adds). The legacy UnusedAccountValidityDays goes when the
+/// password policy sets TemporaryPasswordValidityDays, which replaced it:
+/// Cognito refuses the two together ("Please use TemporaryPasswordValidityDays
+/// in PasswordPolicy instead of UnusedAccountValidityDays"). The SDK sends
+/// this non-optional member always; 0 is its "not set".
+fn admin_create_user_config(
+    pool: &UserPoolType,
+    invite: MessageTemplateType,
+) -> AdminCreateUserConfigType {
+    let mut config = pool
+        .admin_create_user_config
+        .clone()
+        .unwrap_or_else(|| AdminCreateUserConfigType::builder().build());
+    let temporary_days_set = pool
+        .policies
+        .as_ref()
+        .and_then(|policies| policies.password_policy.as_ref())
+        .is_some_and(|password| password.temporary_password_validity_days != 0);
+    if temporary_days_set {
+        config.unused_account_validity_days = 0;
+    }
+    config.invite_message_template = Some(invite);
+    config
+}
+
+/// Cognito refuses a verification template holding both EmailMessage and
+/// EmailMessageByLink; keep the one DefaultEmailOption uses (code when
+/// unset, Cognito's default). Subjects are left alone: only the messages
+/// are documented to clash.
+fn one_email_message(
+    mut template: VerificationMessageTemplateType,
+) -> VerificationMessageTemplateType {
+    if template.email_message.is_some() && template.email_message_by_link.is_some() {
+        match template.default_email_option {
+            Some(DefaultEmailOptionType::ConfirmWithLink) => template.email_message = None,
+            _ => template.email_message_by_link = None,
+        }
+    }
+    template
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::types::{
+        AccountRecoverySettingType, AcrLevelConfigType, AdvancedSecurityModeType,
+        DeletionProtectionType, DeviceConfigurationType, EmailConfigurationType,
+        EmailSendingAccountType, IssuerConfigurationType, KeyConfigurationType, LambdaConfigType,
+        PasswordPolicyType, RecoveryOptionNameType, RecoveryOptionType, SmsConfigurationType,
+        UserAttributeUpdateSettingsType, UserPoolAddOnsType, UserPoolMfaType, UserPoolPolicyType,
+        UsernameAttributeType, VerifiedAttributeType,
+    };
+    use std::collections::BTreeSet;
+
+    /// Field names of a struct from its derived `Debug` (values here are
+    /// all `None`/`0`, so the text splits cleanly).
+    fn debug_fields(debug: &str) -> BTreeSet<String> {
+        let inner = debug
+            .split_once(" { ")
+            .and_then(|(_, rest)| rest.strip_suffix(" }"))
+            .unwrap_or_else(|| panic!("unexpected Debug shape: {debug}"));
+        inner
+            .split(", ")
+            .map(|field| field.split_once(": ").unwrap().0.to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_sdk_member_is_decided() {
+        let update = debug_fields(&format!(
+            "{:?}",
+            UpdateUserPoolInput::builder().build().unwrap()
+        ));
+        let decided: BTreeSet<String> = MEMBERS
+            .iter()
+            .filter_map(|m| m.update)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            update, decided,
+            "UpdateUserPoolInput members and MEMBERS differ: decide the new member in MEMBERS and \
+             update_request (UpdateUserPool resets what it is not given)"
+        );
+        let describe = debug_fields(&format!("{:?}", UserPoolType::builder().build()));
+        let listed: BTreeSet<String> = MEMBERS.iter().map(|m| m.describe.to_owned()).collect();
+        assert_eq!(
+            describe, listed,
+            "UserPoolType members and MEMBERS differ: decide the new member in MEMBERS"
+        );
+        assert_eq!(listed.len(), MEMBERS.len(), "a member is listed twice");
+        assert!(MEMBERS.iter().all(|m| !m.why.is_empty()));
+    }
+
+    fn template(subject: &str, message: &str, sms: Option<&str>) -> MessageTemplateType {
+        MessageTemplateType::builder()
+            .email_subject(subject)
+            .email_message(message)
+            .set_sms_message(sms.map(str::to_owned))
+            .build()
+    }
+
+    /// A pool with every member set to something other than its default.
+    fn full_pool() -> UserPoolType {
+        UserPoolType::builder()
+            .id("us-east-1_Full")
+            .name("workers")
+            .arn("arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Full")
+            .policies(
+                UserPoolPolicyType::builder()
+                    .password_policy(
+                        PasswordPolicyType::builder()
+                            .minimum_length(14)
+                            .require_symbols(false)
+                            .temporary_password_validity_days(3)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .deletion_protection(DeletionProtectionType::Active)
+            .lambda_config(
+                LambdaConfigType::builder()
+                    .pre_sign_up("arn:aws:lambda:us-east-1:123456789012:function:pre")
+                    .build(),
+            )
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .username_attributes(UsernameAttributeType::Email)
+            .sms_verification_message("Code {####}")
+            .email_verification_message("Code {####}")
+            .email_verification_subject("Verify")
+            .verification_message_template(
+                VerificationMessageTemplateType::builder()
+                    .email_message("Code {####}")
+                    .email_subject("Verify")
+                    .sms_message("Code {####}")
+                    .default_email_option(DefaultEmailOptionType::ConfirmWithCode)
+                    .build(),
+            )
+            .sms_authentication_message("Your MFA code {####}")
+            .user_attribute_update_settings(
+                UserAttributeUpdateSettingsType::builder()
+                    .attributes_require_verification_before_update(VerifiedAttributeType::Email)
+                    .build(),
+            )
+            .mfa_configuration(UserPoolMfaType::On)
+            .device_configuration(
+                DeviceConfigurationType::builder()
+                    .challenge_required_on_new_device(true)
+                    .build(),
+            )
+            .email_configuration(
+                EmailConfigurationType::builder()
+                    .email_sending_account(EmailSendingAccountType::Developer)
+                    .source_arn("arn:aws:ses:us-east-1:123456789012:identity/example.com")
+                    .build(),
+            )
+            .sms_configuration(
+                SmsConfigurationType::builder()
+                    .sns_caller_arn("arn:aws:iam::123456789012:role/sms")
+                    .external_id("ext")
+                    .build(),
+            )
+            .user_pool_tags("team", "labeling")
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(true)
+                    .unused_account_validity_days(7)
+                    .invite_message_template(template(
+                        "Old",
+                        "Old {username} {####}",
+                        Some("Old sms {username} {####}"),
+                    ))
+                    .build(),
+            )
+            .user_pool_add_ons(
+                UserPoolAddOnsType::builder()
+                    .advanced_security_mode(AdvancedSecurityModeType::Audit)
+                    .build()
+                    .unwrap(),
+            )
+            .account_recovery_setting(
+                AccountRecoverySettingType::builder()
+                    .recovery_mechanisms(
+                        RecoveryOptionType::builder()
+                            .priority(1)
+                            .name(RecoveryOptionNameType::VerifiedEmail)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .user_pool_tier(UserPoolTierType::Plus)
+            .key_configuration(KeyConfigurationType::builder().build())
+            .issuer_configuration(IssuerConfigurationType::builder().build())
+            .acr_configuration(
+                "1",
+                AcrLevelConfigType::builder()
+                    .acr_value("urn:example:low")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    }
+
+    fn wanted(sms: Option<&str>) -> WantedInvite {
+        WantedInvite {
+            email_subject: "Welcome".into(),
+            email_message: "Hi {username}, password {####}, portal https://x".into(),
+            sms_message: sms.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn carries_every_setting_and_replaces_only_the_invitation() {
+        let pool = full_pool();
+        let invite = invite_template(&pool, &wanted(None));
+        let request = update_request("us-east-1_Full", &pool, invite.clone()).unwrap();
+
+        // The same pool with only the invitation changed (and the legacy
+        // validity dropped), expressed as the update it should be.
+        let mut expected_admin = pool.admin_create_user_config.clone().unwrap();
+        expected_admin.invite_message_template = Some(invite);
+        expected_admin.unused_account_validity_days = 0;
+        let expected = UpdateUserPoolInput::builder()
+            .user_pool_id("us-east-1_Full")
+            .set_pool_name(pool.name.clone())
+            .set_policies(pool.policies.clone())
+            .set_deletion_protection(pool.deletion_protection.clone())
+            .set_lambda_config(pool.lambda_config.clone())
+            .set_auto_verified_attributes(pool.auto_verified_attributes.clone())
+            .set_verification_message_template(pool.verification_message_template.clone())
+            .set_sms_authentication_message(pool.sms_authentication_message.clone())
+            .set_user_attribute_update_settings(pool.user_attribute_update_settings.clone())
+            .set_mfa_configuration(pool.mfa_configuration.clone())
+            .set_device_configuration(pool.device_configuration.clone())
+            .set_email_configuration(pool.email_configuration.clone())
+            .set_sms_configuration(pool.sms_configuration.clone())
+            .set_user_pool_tags(pool.user_pool_tags.clone())
+            .admin_create_user_config(expected_admin)
+            .set_user_pool_add_ons(pool.user_pool_add_ons.clone())
+            .set_account_recovery_setting(pool.account_recovery_setting.clone())
+            .set_user_pool_tier(pool.user_pool_tier.clone())
+            .set_key_configuration(pool.key_configuration.clone())
+            .set_issuer_configuration(pool.issuer_configuration.clone())
+            .set_acr_configuration(pool.acr_configuration.clone())
+            .build()
+            .unwrap();
+        assert_eq!(request, expected);
+    }
+
+    #[test]
+    fn every_carried_member_is_set_from_a_full_pool() {
+        // Guards against a member listed as carried but forgotten in
+        // update_request: with a full pool, each carried member is Some.
+        let pool = full_pool();
+        let request = update_request(
+            "us-east-1_Full",
+            &pool,
+            invite_template(&pool, &wanted(None)),
+        )
+        .unwrap();
+        let debug = format!("{request:?}");
+        for member in MEMBERS {
+            let Some(update) = member.update else {
+                continue;
+            };
+            let set = debug.contains(&format!("{update}: Some("));
+            assert_eq!(set, member.sent, "{update}: {debug}");
+        }
+    }
+
+    #[test]
+    fn invitation_takes_sms_from_properties_or_keeps_the_pools() {
+        let pool = full_pool();
+        let kept = invite_template(&pool, &wanted(None));
+        assert_eq!(
+            kept,
+            template(
+                "Welcome",
+                "Hi {username}, password {####}, portal https://x",
+                Some("Old sms {username} {####}")
+            )
+        );
+        let given = invite_template(&pool, &wanted(Some("New {username} {####}")));
+        assert_eq!(given.sms_message.as_deref(), Some("New {username} {####}"));
+
+        let bare = UserPoolType::builder().id("us-east-1_Bare").build();
+        let invite = invite_template(&bare, &wanted(None));
+        assert_eq!(invite.sms_message, None);
+        // A pool described without AdminCreateUserConfig gets the defaults
+        // plus the invitation.
+        let request = update_request("us-east-1_Bare", &bare, invite.clone()).unwrap();
+        let admin = request.admin_create_user_config.unwrap();
+        assert!(!admin.allow_admin_create_user_only);
+        assert_eq!(admin.invite_message_template, Some(invite));
+    }
+
+    #[test]
+    fn legacy_validity_is_kept_without_temporary_password_days() {
+        let mut pool = full_pool();
+        pool.policies = Some(
+            UserPoolPolicyType::builder()
+                .password_policy(PasswordPolicyType::builder().minimum_length(10).build())
+                .build(),
+        );
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        assert_eq!(
+            request
+                .admin_create_user_config
+                .unwrap()
+                .unused_account_validity_days,
+            7
+        );
+    }
+
+    fn verification(option: Option<DefaultEmailOptionType>) -> VerificationMessageTemplateType {
+        VerificationMessageTemplateType::builder()
+            .email_message("Code {####}")
+            .email_subject("Code")
+            .email_message_by_link("Click {##Verify##}")
+            .email_subject_by_link("Link")
+            .sms_message("Sms {####}")
+            .set_default_email_option(option)
+            .build()
+    }
+
+    #[test]
+    fn verification_template_keeps_only_the_email_message_in_use() {
+        let sent = |option| {
+            let mut pool = full_pool();
+            pool.verification_message_template = Some(verification(option));
+            update_request("p_1", &pool, invite_template(&pool, &wanted(None)))
+                .unwrap()
+                .verification_message_template
+                .unwrap()
+        };
+        let link = sent(Some(DefaultEmailOptionType::ConfirmWithLink));
+        assert_eq!(link.email_message, None);
+        assert_eq!(
+            link.email_message_by_link.as_deref(),
+            Some("Click {##Verify##}")
+        );
+        let code = sent(Some(DefaultEmailOptionType::ConfirmWithCode));
+        assert_eq!(code.email_message.as_deref(), Some("Code {####}"));
+        assert_eq!(code.email_message_by_link, None);
+        assert_eq!(sent(None).email_message_by_link, None);
+        for template in [&link, &code] {
+            assert_eq!(template.email_subject.as_deref(), Some("Code"));
+            assert_eq!(template.email_subject_by_link.as_deref(), Some("Link"));
+            assert_eq!(template.sms_message.as_deref(), Some("Sms {####}"));
+        }
+        // Only one message set: unchanged.
+        let single = VerificationMessageTemplateType::builder()
+            .email_message_by_link("Click {##Verify##}")
+            .default_email_option(DefaultEmailOptionType::ConfirmWithCode)
+            .build();
+        assert_eq!(one_email_message(single.clone()), single);
+    }
+
+    #[test]
+    fn acr_names_are_not_sent_for_a_lite_pool() {
+        let mut pool = full_pool();
+        pool.user_pool_tier = Some(UserPoolTierType::Lite);
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        assert_eq!(request.acr_configuration, None);
+        assert_eq!(request.user_pool_tier, Some(UserPoolTierType::Lite));
+        pool.user_pool_tier = None;
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        assert_eq!(request.acr_configuration, pool.acr_configuration);
+    }
+
+    #[test]
+    fn current_invitation_needs_no_update() {
+        let pool = full_pool();
+        let invite = invite_template(&pool, &wanted(None));
+        assert!(!is_current(&pool, &invite));
+        let mut updated = pool.clone();
+        updated
+            .admin_create_user_config
+            .as_mut()
+            .unwrap()
+            .invite_message_template = Some(invite.clone());
+        assert!(is_current(&updated, &invite));
+        assert!(!is_current(&UserPoolType::builder().build(), &invite));
+    }
+}
