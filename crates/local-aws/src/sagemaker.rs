@@ -784,34 +784,24 @@ fn check_vpc(v: &mut Violations, config: &VpcConfigRequest) {
             "vpc-[0-9a-z]*",
         );
     }
-    let lists: [(&str, &Option<Vec<String>>, &str, usize, &str); 2] = [
-        (
-            "securityGroupIds",
-            &config.security_group_ids,
-            "sg-",
-            5,
-            "sg-[0-9a-z]+",
-        ),
-        (
-            "subnets",
-            &config.subnets,
-            "subnet-",
-            16,
-            "subnet-[0-9a-z]+",
-        ),
-    ];
-    for (member, list, prefix, max, pattern) in lists {
-        let at = format!("{AT}.{member}");
-        let Some(list) = list else {
-            v.fail(None, &at, "Member must not be null");
-            continue;
-        };
-        v.list_length(list, &at, 1, max);
-        for (i, id) in list.iter().enumerate() {
-            let item_at = format!("{at}.{}.member", i + 1);
-            if v.length(id, &item_at, 0, 32) {
-                v.pattern(id, &item_at, is_ec2_id(id, prefix, true), pattern);
-            }
+    let groups = format!("{AT}.securityGroupIds");
+    check_ec2_ids(v, config.security_group_ids.as_deref(), &groups, "sg-", 5);
+    let subnets = format!("{AT}.subnets");
+    check_ec2_ids(v, config.subnets.as_deref(), &subnets, "subnet-", 16);
+}
+
+/// A required list of 1..=`max` ids, each `<prefix>[0-9a-z]+`, at most 32 long.
+fn check_ec2_ids(v: &mut Violations, ids: Option<&[String]>, at: &str, prefix: &str, max: usize) {
+    let Some(ids) = ids else {
+        v.fail(None, at, "Member must not be null");
+        return;
+    };
+    v.list_length(ids, at, 1, max);
+    let pattern = format!("{prefix}[0-9a-z]+");
+    for (i, id) in ids.iter().enumerate() {
+        let item_at = format!("{at}.{}.member", i + 1);
+        if v.length(id, &item_at, 0, 32) {
+            v.pattern(id, &item_at, is_ec2_id(id, prefix, true), &pattern);
         }
     }
 }
