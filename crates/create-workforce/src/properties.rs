@@ -1,16 +1,13 @@
 //! The resource's properties, typed, and every rule the contract and
 //! SageMaker's model put on them, checked before any AWS call.
 
+use cognito_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Longest workforce name (SageMaker model).
 pub const MAX_NAME_LEN: usize = 63;
-/// Longest user pool id (SageMaker's CognitoConfig.UserPool).
-pub const MAX_USER_POOL_ID_LEN: usize = 55;
-/// Longest app client id (Cognito's ClientIdType).
-pub const MAX_CLIENT_ID_LEN: usize = 128;
 /// Most CIDRs a SourceIpConfig takes ("one to ten", SageMaker docs).
 pub const MAX_CIDRS: usize = 10;
 /// Most subnets and security groups a WorkforceVpcConfig takes.
@@ -210,18 +207,10 @@ pub fn workforce_name_problem(name: &str) -> Option<String> {
 /// Why `id` cannot be a user pool id (`<region>_<id>`, SageMaker's pattern
 /// `[\w-]+_[0-9a-zA-Z]+`, at most 55 characters), or `None` if it can.
 pub fn user_pool_id_problem(id: &str) -> Option<String> {
-    let well_formed = id.len() <= MAX_USER_POOL_ID_LEN
-        && id.rsplit_once('_').is_some_and(|(region, suffix)| {
-            !region.is_empty()
-                && region
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && !suffix.is_empty()
-                && suffix.chars().all(|c| c.is_ascii_alphanumeric())
-        });
+    let well_formed = is_user_pool_id(id);
     (!well_formed).then(|| {
         format!(
-            "must be a Cognito user pool id like \"us-east-1_AbC123xyz\" (at most {MAX_USER_POOL_ID_LEN} characters), got {}; pass the pool's Ref, not its ARN or name",
+            "must be a Cognito user pool id like \"us-east-1_AbC123xyz\" (at most {MAX_USER_POOL_ID_CHARS} characters), got {}; pass the pool's Ref, not its ARN or name",
             shown(id)
         )
     })
@@ -230,14 +219,10 @@ pub fn user_pool_id_problem(id: &str) -> Option<String> {
 /// Why `id` cannot be an app client id (Cognito: 1-128 characters of
 /// `[\w+]`), or `None` if it can.
 pub fn client_id_problem(id: &str) -> Option<String> {
-    let well_formed = !id.is_empty()
-        && id.len() <= MAX_CLIENT_ID_LEN
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+');
+    let well_formed = is_client_id(id);
     (!well_formed).then(|| {
         format!(
-            "must be a Cognito app client id (1-{MAX_CLIENT_ID_LEN} letters, digits, '_' or '+'), got {}; pass the client's Ref",
+            "must be a Cognito app client id (1-{MAX_CLIENT_ID_CHARS} letters, digits, '_' or '+'), got {}; pass the client's Ref",
             shown(id)
         )
     })

@@ -1,7 +1,7 @@
 //! The decision: which callback and logout URLs the app client should have
 //! once the placeholder is gone. Pure, so every rule is unit-tested.
 
-use crate::rules::quoted;
+use cognito_rules::quoted;
 
 /// An app client's callback and logout URLs, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

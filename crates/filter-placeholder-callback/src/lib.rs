@@ -5,12 +5,11 @@
 
 pub mod filter;
 pub mod properties;
-pub mod rules;
 
 pub use filter::{ClientUrls, FilterError, Wanted, filter};
 pub use properties::FilterProperties;
 
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
+use cognito_rules::{DescribeClientError, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 
 /// What `Custom::PlaceholderFilter` offers the template.
@@ -36,23 +35,8 @@ pub fn physical_id(client_id: &str) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "app client {client_id} was not found in user pool {user_pool_id} ({detail}): check the \
-         UserPoolId and ClientId properties"
-    )]
-    ClientNotFound {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-    #[error(
-        "could not read app client {client_id} of user pool {user_pool_id} (DescribeUserPoolClient): {detail}"
-    )]
-    Describe {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
+    #[error(transparent)]
+    Describe(#[from] DescribeClientError),
     #[error("app client {client_id}: {source}")]
     Filter {
         client_id: String,
@@ -72,42 +56,7 @@ impl PlaceholderFilter {
     }
 
     async fn current_urls(&self, p: &FilterProperties) -> Result<ClientUrls, Error> {
-        let described = self
-            .cognito
-            .describe_user_pool_client()
-            .user_pool_id(&p.user_pool_id)
-            .client_id(&p.client_id)
-            .send()
-            .await
-            .map_err(|error| {
-                let detail = match (error.code(), error.message()) {
-                    (Some(code), Some(message)) => format!("{code}: {message}"),
-                    (Some(code), None) => code.to_owned(),
-                    _ => DisplayErrorContext(&error).to_string(),
-                };
-                let (user_pool_id, client_id) = (p.user_pool_id.clone(), p.client_id.clone());
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_resource_not_found_exception())
-                {
-                    Error::ClientNotFound {
-                        user_pool_id,
-                        client_id,
-                        detail,
-                    }
-                } else {
-                    Error::Describe {
-                        user_pool_id,
-                        client_id,
-                        detail,
-                    }
-                }
-            })?;
-        let client = described.user_pool_client.ok_or_else(|| Error::Describe {
-            user_pool_id: p.user_pool_id.clone(),
-            client_id: p.client_id.clone(),
-            detail: "the answer held no app client".to_owned(),
-        })?;
+        let client = describe_app_client(&self.cognito, &p.user_pool_id, &p.client_id).await?;
         Ok(ClientUrls {
             callback_urls: client.callback_urls.unwrap_or_default(),
             logout_urls: client.logout_urls.unwrap_or_default(),
@@ -167,7 +116,7 @@ impl CustomResource for PlaceholderFilter {
     fn issued(&self, physical_resource_id: &str, _: &FilterProperties) -> bool {
         physical_resource_id
             .strip_suffix(PHYSICAL_ID_SUFFIX)
-            .is_some_and(rules::is_client_id)
+            .is_some_and(cognito_rules::is_client_id)
     }
 }
 

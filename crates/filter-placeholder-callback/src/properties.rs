@@ -1,6 +1,6 @@
 //! `Custom::PlaceholderFilter` properties, typed and checked before any AWS call.
 
-use crate::rules::{check_url, is_client_id, is_user_pool_id, quoted};
+use cognito_rules::{check_app_client_ids, check_url, quoted};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 
@@ -32,24 +32,7 @@ fn check_url_property(property: &str, url: &str) -> Result<(), InvalidProperty> 
 
 impl Properties for FilterProperties {
     fn validate(&self) -> Result<(), InvalidProperty> {
-        if !is_user_pool_id(&self.user_pool_id) {
-            return Err(InvalidProperty::new(
-                "UserPoolId",
-                format!(
-                    "must be a Cognito user pool id like us-east-1_AbC123 (got {:?})",
-                    self.user_pool_id
-                ),
-            ));
-        }
-        if !is_client_id(&self.client_id) {
-            return Err(InvalidProperty::new(
-                "ClientId",
-                format!(
-                    "must be a Cognito app client id: 1-128 letters, digits, '_' or '+' (got {:?})",
-                    self.client_id
-                ),
-            ));
-        }
+        check_app_client_ids(&self.user_pool_id, &self.client_id)?;
         check_url_property("PlaceholderUrl", &self.placeholder_url)?;
         for (property, url) in [
             ("RequiredCallbackUrl", &self.required_callback_url),

@@ -1,9 +1,8 @@
 //! `Custom::PlaceholderFilter` through the real binary, against moto.
 
-use aws_sdk_cognitoidentityprovider::Client as Cognito;
-use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, UserPoolClientType};
-use local_aws::harness::{self, Answered, FunctionUnderTest};
-use local_aws::moto::MotoServer;
+use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
+use local_aws::cognito::{self, CognitoFunction};
+use local_aws::harness::{self, Answered};
 use serde_json::{Value, json};
 
 const TYPE: &str = "Custom::PlaceholderFilter";
@@ -15,76 +14,30 @@ const OTHER_CB: &str = "https://app.example.com/cb";
 const OTHER_OUT: &str = "https://app.example.com/logout";
 
 struct Setup {
-    _moto: MotoServer,
-    cognito: Cognito,
-    function: FunctionUnderTest,
+    local: CognitoFunction,
     pool: String,
 }
 
 async fn setup() -> Setup {
-    let moto = MotoServer::start().await.unwrap();
-    let cognito = Cognito::new(&moto.sdk_config().await);
-    let function = FunctionUnderTest::start(
-        env!("CARGO_BIN_EXE_filter-placeholder-callback"),
-        harness::aws_env(Some(&moto), None),
-    )
-    .await
-    .unwrap();
-    let pool = cognito
-        .create_user_pool()
-        .pool_name("workers")
-        .send()
+    let local = CognitoFunction::start(env!("CARGO_BIN_EXE_filter-placeholder-callback"))
         .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
         .unwrap();
-    Setup {
-        _moto: moto,
-        cognito,
-        function,
-        pool,
-    }
+    let pool = cognito::create_pool(&local.cognito, "workers")
+        .await
+        .unwrap();
+    Setup { local, pool }
 }
 
 impl Setup {
     async fn client(&self, callbacks: &[&str], logouts: &[&str]) -> String {
-        let mut create = self
-            .cognito
-            .create_user_pool_client()
-            .user_pool_id(&self.pool)
-            .client_name("workforce")
-            .generate_secret(true)
-            .allowed_o_auth_flows(OAuthFlowType::Code)
-            .allowed_o_auth_scopes("openid")
-            .allowed_o_auth_flows_user_pool_client(true)
-            .supported_identity_providers("COGNITO");
-        for url in callbacks {
-            create = create.callback_urls(*url);
-        }
-        for url in logouts {
-            create = create.logout_urls(*url);
-        }
-        create
-            .send()
-            .await
-            .unwrap()
-            .user_pool_client
-            .unwrap()
-            .client_id
-            .unwrap()
+        let request =
+            cognito::code_flow_client(&self.local.cognito, &self.pool, callbacks, logouts);
+        cognito::create_client(request).await.unwrap()
     }
 
     async fn describe(&self, client: &str) -> UserPoolClientType {
-        self.cognito
-            .describe_user_pool_client()
-            .user_pool_id(&self.pool)
-            .client_id(client)
-            .send()
+        cognito::describe_client(&self.local.cognito, &self.pool, client)
             .await
-            .unwrap()
-            .user_pool_client
             .unwrap()
     }
 
@@ -125,6 +78,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     let before = s.describe(&client).await;
 
     let created = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
         .await;
@@ -148,6 +102,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     object.remove("RequiredCallbackUrl");
     object.remove("RequiredLogoutUrl");
     let updated = s
+        .local
         .function
         .send(harness::update_event(
             TYPE,
@@ -166,6 +121,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     assert_eq!(updated.data("LogoutUrls"), Some(OTHER_OUT));
 
     let deleted = s
+        .local
         .function
         .send(harness::delete_event(
             TYPE,
@@ -187,6 +143,7 @@ async fn nothing_but_the_placeholder_is_failed() {
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("RequiredCallbackUrl");
     let answered = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
@@ -203,6 +160,7 @@ async fn nothing_but_the_placeholder_is_failed() {
 
     // An empty logout result is fine.
     let answered = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, {
             let mut p = s.properties(&client);
@@ -248,6 +206,7 @@ async fn each_input_rule_is_failed_by_name_before_any_call() {
         let mut props = s.properties(&client);
         props[property] = bad.clone();
         let answered = s
+            .local
             .function
             .send(harness::create_event(TYPE, LOGICAL, props))
             .await;
@@ -259,6 +218,7 @@ async fn each_input_rule_is_failed_by_name_before_any_call() {
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("PlaceholderUrl");
     let answered = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
@@ -270,6 +230,7 @@ async fn each_input_rule_is_failed_by_name_before_any_call() {
 async fn a_missing_client_is_failed_by_name() {
     let s = setup().await;
     let answered = s
+        .local
         .function
         .send(harness::create_event(
             TYPE,
@@ -282,6 +243,7 @@ async fn a_missing_client_is_failed_by_name() {
     let mut props = s.properties("nosuchclient123");
     props["UserPoolId"] = json!("us-east-1_NoSuchPool");
     let answered = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, props.clone()))
         .await;
@@ -289,6 +251,7 @@ async fn a_missing_client_is_failed_by_name() {
 
     // Delete has nothing to do, client or no client.
     let deleted = s
+        .local
         .function
         .send(harness::delete_event(
             TYPE,
@@ -322,7 +285,7 @@ async fn fixtures_parse_and_run() {
             event["PhysicalResourceId"] = json!(format!("{client}-callbacks"));
         }
         let request_type = event["RequestType"].as_str().unwrap().to_owned();
-        let answered = s.function.send(event).await;
+        let answered = s.local.function.send(event).await;
         assert_eq!(
             answered.status(),
             "SUCCESS",

@@ -10,6 +10,7 @@
 //! Every server listens on 127.0.0.1 on a free port and stops when its handle
 //! is dropped, so tests can run in parallel.
 
+pub mod cognito;
 pub mod harness;
 pub mod moto;
 pub mod runtime_api;

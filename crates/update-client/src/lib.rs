@@ -5,13 +5,11 @@
 
 pub mod properties;
 pub mod request;
-pub mod rules;
 
 pub use properties::ClientCallbacksProperties;
 pub use request::{NewUrls, PlanError, new_urls, update_request};
 
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
-use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
+use cognito_rules::{DescribeClientError, aws_detail, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 
 /// What `Custom::ClientCallbacks` offers the template.
@@ -31,23 +29,8 @@ pub fn physical_id(client_id: &str) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "app client {client_id} was not found in user pool {user_pool_id} ({detail}): check the \
-         UserPoolId and ClientId properties"
-    )]
-    ClientNotFound {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-    #[error(
-        "could not read app client {client_id} of user pool {user_pool_id} (DescribeUserPoolClient): {detail}"
-    )]
-    Describe {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
+    #[error(transparent)]
+    Describe(#[from] DescribeClientError),
     #[error("app client {client_id}: {source}")]
     Plan {
         client_id: String,
@@ -69,18 +52,6 @@ pub enum Error {
     },
 }
 
-/// What AWS said, as briefly as it allows.
-fn aws_detail<E>(error: &aws_sdk_cognitoidentityprovider::error::SdkError<E>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    match (error.code(), error.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_owned(),
-        _ => DisplayErrorContext(error).to_string(),
-    }
-}
-
 /// The resource; holds the Cognito client built once in `main`.
 pub struct ClientCallbacks {
     cognito: aws_sdk_cognitoidentityprovider::Client,
@@ -91,43 +62,8 @@ impl ClientCallbacks {
         Self { cognito }
     }
 
-    async fn describe(&self, p: &ClientCallbacksProperties) -> Result<UserPoolClientType, Error> {
-        let (user_pool_id, client_id) = (p.user_pool_id.clone(), p.client_id.clone());
-        let described = self
-            .cognito
-            .describe_user_pool_client()
-            .user_pool_id(&p.user_pool_id)
-            .client_id(&p.client_id)
-            .send()
-            .await
-            .map_err(|error| {
-                let detail = aws_detail(&error);
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_resource_not_found_exception())
-                {
-                    Error::ClientNotFound {
-                        user_pool_id: user_pool_id.clone(),
-                        client_id: client_id.clone(),
-                        detail,
-                    }
-                } else {
-                    Error::Describe {
-                        user_pool_id: user_pool_id.clone(),
-                        client_id: client_id.clone(),
-                        detail,
-                    }
-                }
-            })?;
-        described.user_pool_client.ok_or(Error::Describe {
-            user_pool_id,
-            client_id,
-            detail: "the answer held no app client".to_owned(),
-        })
-    }
-
     async fn write_urls(&self, p: &ClientCallbacksProperties) -> Result<Outcome, Error> {
-        let described = self.describe(p).await?;
+        let described = describe_app_client(&self.cognito, &p.user_pool_id, &p.client_id).await?;
         let urls =
             new_urls(&described, &p.callback_urls, p.logout_urls.as_deref()).map_err(|source| {
                 Error::Plan {
@@ -190,7 +126,7 @@ impl CustomResource for ClientCallbacks {
     fn issued(&self, physical_resource_id: &str, _: &ClientCallbacksProperties) -> bool {
         physical_resource_id
             .strip_suffix(PHYSICAL_ID_SUFFIX)
-            .is_some_and(rules::is_client_id)
+            .is_some_and(cognito_rules::is_client_id)
     }
 }
 

@@ -1,11 +1,8 @@
 //! `Custom::ClientCallbacks` properties, typed and checked before any AWS call.
 
-use crate::rules::{check_url, is_client_id, is_user_pool_id, quoted};
+use cognito_rules::{MAX_URLS, check_app_client_ids, check_url, quoted};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
-
-/// Most callback (and logout) URLs an app client may have (Cognito quota).
-pub const MAX_URLS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -55,24 +52,7 @@ fn check_list(property: &str, urls: &[String]) -> Result<(), InvalidProperty> {
 
 impl Properties for ClientCallbacksProperties {
     fn validate(&self) -> Result<(), InvalidProperty> {
-        if !is_user_pool_id(&self.user_pool_id) {
-            return Err(InvalidProperty::new(
-                "UserPoolId",
-                format!(
-                    "must be a Cognito user pool id like us-east-1_AbC123 (got {:?})",
-                    self.user_pool_id
-                ),
-            ));
-        }
-        if !is_client_id(&self.client_id) {
-            return Err(InvalidProperty::new(
-                "ClientId",
-                format!(
-                    "must be a Cognito app client id: 1-128 letters, digits, '_' or '+' (got {:?})",
-                    self.client_id
-                ),
-            ));
-        }
+        check_app_client_ids(&self.user_pool_id, &self.client_id)?;
         if self.callback_urls.is_empty() {
             return Err(InvalidProperty::new(
                 "CallbackUrls",

@@ -82,7 +82,7 @@ pub fn new_urls(
             // need to survive the comma-joined Data.
             if let Some(url) = kept.iter().find(|url| url.contains(',')) {
                 return Err(PlanError::CommaInKeptLogoutUrl {
-                    url: crate::rules::quoted(url),
+                    url: cognito_rules::quoted(url),
                 });
             }
             kept

@@ -2,14 +2,9 @@
 //! to reset what UpdateUserPoolClient leaves out (as AWS does), so a setting
 //! the function forgot to carry over shows up as drift.
 
-use aws_sdk_cognitoidentityprovider::Client as Cognito;
-use aws_sdk_cognitoidentityprovider::types::{
-    AnalyticsConfigurationType, ExplicitAuthFlowsType, FeatureType, OAuthFlowType,
-    PreventUserExistenceErrorTypes, RefreshTokenRotationType, TimeUnitsType,
-    TokenValidityUnitsType, UserPoolClientType,
-};
-use local_aws::harness::{self, Answered, FunctionUnderTest};
-use local_aws::moto::MotoServer;
+use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
+use local_aws::cognito::{self, CognitoFunction};
+use local_aws::harness::{self, Answered};
 use serde_json::{Value, json};
 
 const TYPE: &str = "Custom::ClientCallbacks";
@@ -21,110 +16,39 @@ const APP_CB: &str = "https://app.example.com/cb";
 const APP_OUT: &str = "https://app.example.com/logout";
 
 struct Setup {
-    _moto: MotoServer,
-    cognito: Cognito,
-    function: FunctionUnderTest,
+    local: CognitoFunction,
     pool: String,
 }
 
 async fn setup() -> Setup {
-    let moto = MotoServer::start().await.unwrap();
-    let cognito = Cognito::new(&moto.sdk_config().await);
-    let function = FunctionUnderTest::start(
-        env!("CARGO_BIN_EXE_update-client"),
-        harness::aws_env(Some(&moto), None),
-    )
-    .await
-    .unwrap();
-    let pool = cognito
-        .create_user_pool()
-        .pool_name("workers")
-        .send()
+    let local = CognitoFunction::start(env!("CARGO_BIN_EXE_update-client"))
         .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
         .unwrap();
-    Setup {
-        _moto: moto,
-        cognito,
-        function,
-        pool,
-    }
+    let pool = cognito::create_pool(&local.cognito, "workers")
+        .await
+        .unwrap();
+    Setup { local, pool }
 }
 
 impl Setup {
-    /// A client with every setting this API lets one set away from its default.
+    /// A client with every setting this API lets one set away from its
+    /// default, the placeholder among its URLs and as its default redirect.
     async fn full_client(&self) -> String {
-        self.cognito
-            .create_user_pool_client()
-            .user_pool_id(&self.pool)
-            .client_name("workforce")
-            .generate_secret(true)
-            .refresh_token_validity(10)
-            .access_token_validity(30)
-            .id_token_validity(2)
-            .token_validity_units(
-                TokenValidityUnitsType::builder()
-                    .access_token(TimeUnitsType::Minutes)
-                    .id_token(TimeUnitsType::Hours)
-                    .refresh_token(TimeUnitsType::Days)
-                    .build(),
-            )
-            .read_attributes("email")
-            .read_attributes("name")
-            .write_attributes("email")
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-            .supported_identity_providers("COGNITO")
-            .callback_urls(PLACEHOLDER)
-            .callback_urls(APP_CB)
-            .logout_urls(PLACEHOLDER)
-            .logout_urls(APP_OUT)
-            .default_redirect_uri(PLACEHOLDER)
-            .allowed_o_auth_flows(OAuthFlowType::Code)
-            .allowed_o_auth_scopes("openid")
-            .allowed_o_auth_scopes("email")
-            .allowed_o_auth_scopes("profile")
-            .allowed_o_auth_flows_user_pool_client(true)
-            .analytics_configuration(
-                AnalyticsConfigurationType::builder()
-                    .application_id("app")
-                    .role_arn("arn:aws:iam::123456789012:role/analytics")
-                    .external_id("ext")
-                    .user_data_shared(true)
-                    .build(),
-            )
-            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
-            .enable_token_revocation(false)
-            .enable_propagate_additional_user_context_data(true)
-            .auth_session_validity(7)
-            .refresh_token_rotation(
-                RefreshTokenRotationType::builder()
-                    .feature(FeatureType::Enabled)
-                    .retry_grace_period_seconds(10)
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
+        let request = cognito::code_flow_client(
+            &self.local.cognito,
+            &self.pool,
+            &[PLACEHOLDER, APP_CB],
+            &[PLACEHOLDER, APP_OUT],
+        );
+        let request = cognito::fully_configured(request)
             .unwrap()
-            .user_pool_client
-            .unwrap()
-            .client_id
-            .unwrap()
+            .default_redirect_uri(PLACEHOLDER);
+        cognito::create_client(request).await.unwrap()
     }
 
     async fn describe(&self, client: &str) -> UserPoolClientType {
-        self.cognito
-            .describe_user_pool_client()
-            .user_pool_id(&self.pool)
-            .client_id(client)
-            .send()
+        cognito::describe_client(&self.local.cognito, &self.pool, client)
             .await
-            .unwrap()
-            .user_pool_client
             .unwrap()
     }
 
@@ -178,6 +102,7 @@ async fn writes_the_urls_and_nothing_else_drifts() {
     assert!(before.client_secret.is_some() && before.refresh_token_rotation.is_some());
 
     let created = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
         .await;
@@ -204,6 +129,7 @@ async fn without_logout_urls_the_current_ones_stay() {
     let s = setup().await;
     let client = s.full_client().await;
     let created = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
         .await;
@@ -214,6 +140,7 @@ async fn without_logout_urls_the_current_ones_stay() {
     props.as_object_mut().unwrap().remove("LogoutUrls");
     props["CallbackUrls"] = json!([APP_CB, PORTAL_CB]);
     let updated = s
+        .local
         .function
         .send(harness::update_event(
             TYPE,
@@ -240,6 +167,7 @@ async fn without_logout_urls_the_current_ones_stay() {
     // An empty list (what `!Split` makes of "") removes the logout URLs.
     props["LogoutUrls"] = json!([""]);
     let cleared = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
@@ -282,6 +210,7 @@ async fn each_input_rule_is_failed_by_name_and_the_client_unchanged() {
         let mut props = s.properties(&client);
         props[property] = bad.clone();
         let answered = s
+            .local
             .function
             .send(harness::create_event(TYPE, LOGICAL, props))
             .await;
@@ -293,6 +222,7 @@ async fn each_input_rule_is_failed_by_name_and_the_client_unchanged() {
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("CallbackUrls");
     let answered = s
+        .local
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
@@ -305,6 +235,7 @@ async fn each_input_rule_is_failed_by_name_and_the_client_unchanged() {
 async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
     let s = setup().await;
     let answered = s
+        .local
         .function
         .send(harness::create_event(
             TYPE,
@@ -317,6 +248,7 @@ async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
     let client = s.full_client().await;
     let before = s.describe(&client).await;
     let deleted = s
+        .local
         .function
         .send(harness::delete_event(
             TYPE,
@@ -331,6 +263,7 @@ async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
 
     // A client that is gone is fine too.
     let deleted = s
+        .local
         .function
         .send(harness::delete_event(
             TYPE,
@@ -363,7 +296,7 @@ async fn fixtures_parse_and_run() {
             event["PhysicalResourceId"] = json!(format!("{client}-urls"));
         }
         let request_type = event["RequestType"].as_str().unwrap().to_owned();
-        let answered = s.function.send(event).await;
+        let answered = s.local.function.send(event).await;
         assert_eq!(
             answered.status(),
             "SUCCESS",

@@ -35,7 +35,7 @@ pub fn physical_id(user_pool_id: &str) -> String {
 /// Whether `id` has the shape of a PhysicalResourceId this function issues.
 pub fn is_physical_id(id: &str) -> bool {
     id.strip_suffix(PHYSICAL_ID_SUFFIX)
-        .is_some_and(properties::is_user_pool_id)
+        .is_some_and(cognito_rules::is_user_pool_id)
 }
 
 impl From<&InviteEmailProperties> for WantedInvite {

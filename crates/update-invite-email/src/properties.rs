@@ -2,6 +2,7 @@
 //! Every rule is checked here, before any AWS call, so a violation leaves the
 //! pool untouched and the Reason names the property and the rule.
 
+use cognito_rules::is_user_pool_id;
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::Deserialize;
 
@@ -13,8 +14,6 @@ pub const PLACEHOLDERS: [&str; 2] = ["{username}", "{####}"];
 pub const EMAIL_SUBJECT_CHARS: (usize, usize) = (1, 140);
 pub const EMAIL_MESSAGE_CHARS: (usize, usize) = (6, 20_000);
 pub const SMS_MESSAGE_CHARS: (usize, usize) = (6, 140);
-/// Length limit of a user pool id (API model `UserPoolIdType`).
-pub const USER_POOL_ID_MAX_CHARS: usize = 55;
 
 /// `ResourceProperties` of a `Custom::InviteEmail`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -62,25 +61,10 @@ impl Properties for InviteEmailProperties {
     }
 }
 
-/// Whether `id` has the shape of a user pool id: at most 55 characters,
-/// `[\w-]+_[0-9a-zA-Z]+` (API model), e.g. `us-east-1_AbC123xyz`.
-pub fn is_user_pool_id(id: &str) -> bool {
-    user_pool_id_problem(id).is_none()
-}
-
 fn user_pool_id_problem(id: &str) -> Option<String> {
     let shape = "must be a Cognito user pool id like us-east-1_AbC123xyz (at most 55 characters, \
                  `<region>_<letters and digits>`)";
-    let well_formed = id.chars().count() <= USER_POOL_ID_MAX_CHARS
-        && id.rsplit_once('_').is_some_and(|(region, suffix)| {
-            !region.is_empty()
-                && region
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && !suffix.is_empty()
-                && suffix.chars().all(|c| c.is_ascii_alphanumeric())
-        });
-    (!well_formed).then(|| format!("{shape} (got {})", shown(id)))
+    (!is_user_pool_id(id)).then(|| format!("{shape} (got {})", shown(id)))
 }
 
 fn length_problem(text: &str, (min, max): (usize, usize)) -> Option<String> {

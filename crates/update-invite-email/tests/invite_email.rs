@@ -12,8 +12,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     UserPoolMfaType, UserPoolPolicyType, UserPoolTierType, UserPoolType,
     VerificationMessageTemplateType, VerifiedAttributeType,
 };
+use local_aws::cognito::{self, CognitoFunction};
 use local_aws::harness::{self, Answered, FunctionUnderTest};
-use local_aws::moto::MotoServer;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,31 +25,17 @@ const MESSAGE: &str =
     "Hello {username}, sign in at https://abc.labeling.us-east-1.sagemaker.aws with {####}.";
 const OLD_SMS: &str = "Old SMS invite for {username}: {####}";
 
-struct Setup {
-    _moto: MotoServer,
-    cognito: Cognito,
-    function: FunctionUnderTest,
-}
+type Setup = CognitoFunction;
 
 async fn setup() -> Setup {
-    let moto = MotoServer::start().await.expect("start moto");
-    let cognito = Cognito::new(&moto.sdk_config().await);
-    let function = FunctionUnderTest::start(
-        env!("CARGO_BIN_EXE_update-invite-email"),
-        harness::aws_env(Some(&moto), None),
-    )
-    .await
-    .expect("start the function");
-    Setup {
-        _moto: moto,
-        cognito,
-        function,
-    }
+    CognitoFunction::start(env!("CARGO_BIN_EXE_update-invite-email"))
+        .await
+        .expect("start moto and the function")
 }
 
 /// A pool with as many non-default settings as UpdateUserPool can reset.
 async fn configured_pool(cognito: &Cognito) -> String {
-    let id = cognito
+    let request = cognito
         .create_user_pool()
         .pool_name("workers")
         .policies(
@@ -140,14 +126,8 @@ async fn configured_pool(cognito: &Cognito) -> String {
                 )
                 .build(),
         )
-        .user_pool_tier(UserPoolTierType::Plus)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+        .user_pool_tier(UserPoolTierType::Plus);
+    let id = cognito::create_pool_from(request).await.unwrap();
     cognito
         .set_user_pool_mfa_config()
         .user_pool_id(&id)
@@ -162,14 +142,7 @@ async fn configured_pool(cognito: &Cognito) -> String {
 }
 
 async fn describe(cognito: &Cognito, id: &str) -> UserPoolType {
-    cognito
-        .describe_user_pool()
-        .user_pool_id(id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
+    cognito::describe_pool(cognito, id).await.unwrap()
 }
 
 fn invite(pool: &UserPoolType) -> Option<MessageTemplateType> {
@@ -279,17 +252,7 @@ async fn update_changes_the_message_and_nothing_else() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_default_pool_keeps_its_defaults() {
     let s = setup().await;
-    let id = s
-        .cognito
-        .create_user_pool()
-        .pool_name("plain")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = cognito::create_pool(&s.cognito, "plain").await.unwrap();
     let before = describe(&s.cognito, &id).await;
     let answered = s
         .function

@@ -1,12 +1,12 @@
-//! The shapes Cognito accepts for ids and app-client URLs, checked before any
-//! AWS call so that a typo fails with the property's name instead of an API
-//! error (or, worse, a URL the template's `!Split` would cut in two).
-//! `filter-placeholder-callback` has a copy of this file; keep the two in step.
+//! Callback and logout URLs: what Cognito accepts, and what the
+//! comma-joined Data value (split again by the template's `!Split`) can carry.
 
 use std::fmt;
 
 /// Longest callback or logout URL Cognito stores (Model: 1-1024 characters).
 pub const MAX_URL_CHARS: usize = 1024;
+/// Most callback (and logout) URLs an app client may have (Cognito quota).
+pub const MAX_URLS: usize = 100;
 
 /// Why a URL is refused; `Display` completes "… <url> …".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,28 +83,6 @@ pub fn quoted(url: &str) -> String {
     }
 }
 
-/// Cognito user pool id: 1-55 characters, `[\w-]+_[0-9a-zA-Z]+` (Model).
-pub fn is_user_pool_id(id: &str) -> bool {
-    let Some((region, suffix)) = id.rsplit_once('_') else {
-        return false;
-    };
-    id.len() <= 55
-        && !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !suffix.is_empty()
-        && suffix.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-/// Cognito app client id: 1-128 characters, `[\w+]+` (Model).
-pub fn is_client_id(id: &str) -> bool {
-    (1..=128).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,18 +132,5 @@ mod tests {
         assert_eq!(quoted("https://a"), "\"https://a\"");
         let long = format!("https://{}", "a".repeat(500));
         assert!(quoted(&long).len() < 130 && quoted(&long).ends_with("..."));
-    }
-
-    #[test]
-    fn id_shapes() {
-        assert!(is_user_pool_id("us-east-1_AbC123xyz"));
-        assert!(!is_user_pool_id("us-east-1"));
-        assert!(!is_user_pool_id("us-east-1_"));
-        assert!(!is_user_pool_id("us east-1_abc"));
-        assert!(!is_user_pool_id(&format!("us-east-1_{}", "a".repeat(50))));
-        assert!(is_client_id("1example23456789abcdefghij"));
-        assert!(!is_client_id(""));
-        assert!(!is_client_id("abc-callbacks"));
-        assert!(!is_client_id(&"a".repeat(129)));
     }
 }

@@ -1,0 +1,21 @@
+//! The Cognito rules more than one function applies, so that they stay one
+//! rule: the shapes of user pool and app client ids ([`ids`]), what a
+//! callback or logout URL may look like ([`urls`]), and reading an app
+//! client with a Reason an operator can act on (`app_client`, with the
+//! default feature `app-client`, the only part that needs the Cognito SDK).
+//!
+//! Each is checked before any AWS call, so a typo fails with the property's
+//! name instead of an API error.
+
+#[cfg(feature = "app-client")]
+pub mod app_client;
+pub mod ids;
+pub mod urls;
+
+#[cfg(feature = "app-client")]
+pub use app_client::{DescribeClientError, aws_detail, describe_app_client};
+pub use ids::{
+    MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, check_app_client_ids, is_client_id,
+    is_user_pool_id,
+};
+pub use urls::{MAX_URL_CHARS, MAX_URLS, UrlProblem, check_url, quoted};
