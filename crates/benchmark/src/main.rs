@@ -36,6 +36,12 @@ impl Emulators {
             cognito_endpoint: Some(moto.endpoint_url()),
         })
         .await?;
+        // moto loads a service's backend at its first request; pay that here
+        // so that the figures are the function's, not moto's warm-up.
+        aws_sdk_ssm::Client::new(&moto.sdk_config().await)
+            .describe_parameters()
+            .send()
+            .await?;
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&moto.sdk_config().await);
         let pool = cognito.create_user_pool().pool_name("bench").send().await?;
         let pool_id = pool
@@ -187,9 +193,11 @@ async fn cold_start(function: &str, binary: &Path) -> Result<(f64, Option<u64>),
     let answered = under_test.send(event).await;
     if answered.status() != "SUCCESS" {
         return Err(format!(
-            "{function} answered {:?}: {}",
+            "{function} answered {:?}: {} ({:?})\n{}",
             answered.status(),
-            answered.reason()
+            answered.reason(),
+            answered.invocation.outcome,
+            under_test.logs()
         )
         .into());
     }
@@ -244,7 +252,7 @@ async fn main() -> Result<(), BoxError> {
     let args = parse_args()?;
     let mut table = Vec::new();
     for function in FUNCTIONS {
-        let binary = args.bin_dir.join(function);
+        let binary = std::path::absolute(args.bin_dir.join(function))?;
         if !binary.is_file() {
             return Err(format!(
                 "{} not found: build it first (scripts/bench does)",

@@ -1,0 +1,255 @@
+//! A small client for the emulators' wire protocols: awsJson1_1 (Cognito,
+//! CloudWatch Logs, WAFv2, SageMaker) and the IAM query protocol.
+//!
+//! Why not the service SDKs: CloudFormation properties are, almost member
+//! for member, the API request shapes, so sending them as JSON keeps the
+//! property-to-request mapping a short, visible list of renames instead of
+//! hundreds of builder calls, and it adds no SDK crate to the build. moto
+//! does not check signatures; the Authorization header carries the
+//! credential scope it reads the service and region from.
+
+use serde_json::Value;
+
+/// A failed call, as the service reported it.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} {operation} failed: {code}: {message}")]
+pub struct AwsError {
+    pub service: &'static str,
+    pub operation: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl AwsError {
+    /// The resource is gone (deleting it again is fine).
+    pub fn is_not_found(&self) -> bool {
+        self.code.contains("NotFound")
+            || self.code.contains("NonexistentItem")
+            || self.code == "NoSuchEntity"
+            || self.message.contains("does not exist")
+            || self.message.contains("not found")
+    }
+}
+
+/// A JSON-protocol service.
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    pub name: &'static str,
+    target_prefix: &'static str,
+    signing_name: &'static str,
+    sagemaker: bool,
+}
+
+pub const COGNITO: Service = Service {
+    name: "Cognito",
+    target_prefix: "AWSCognitoIdentityProviderService",
+    signing_name: "cognito-idp",
+    sagemaker: false,
+};
+pub const LOGS: Service = Service {
+    name: "CloudWatch Logs",
+    target_prefix: "Logs_20140328",
+    signing_name: "logs",
+    sagemaker: false,
+};
+pub const WAFV2: Service = Service {
+    name: "WAFv2",
+    target_prefix: "AWSWAF_20190729",
+    signing_name: "wafv2",
+    sagemaker: false,
+};
+pub const SAGEMAKER: Service = Service {
+    name: "SageMaker",
+    target_prefix: "SageMaker",
+    signing_name: "sagemaker",
+    sagemaker: true,
+};
+
+/// Where the emulators listen.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Endpoints {
+    /// moto: Cognito, SSM, IAM, CloudWatch Logs, WAFv2.
+    pub moto: String,
+    /// The project's SageMaker emulator.
+    pub sagemaker: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+}
+
+fn authorization(signing_name: &str) -> String {
+    format!(
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/{}/{signing_name}/aws4_request, SignedHeaders=host, Signature=00",
+        local_aws::REGION
+    )
+}
+
+impl Client {
+    pub fn new(endpoints: Endpoints) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            endpoints,
+        }
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// Calls `operation` with `body` and returns the response document.
+    pub async fn json(
+        &self,
+        service: Service,
+        operation: &str,
+        body: Value,
+    ) -> Result<Value, AwsError> {
+        let failed = |code: String, message: String| AwsError {
+            service: service.name,
+            operation: operation.to_owned(),
+            code,
+            message,
+        };
+        let url = if service.sagemaker {
+            &self.endpoints.sagemaker
+        } else {
+            &self.endpoints.moto
+        };
+        let response = self
+            .http
+            .post(url.as_str())
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                format!("{}.{operation}", service.target_prefix),
+            )
+            .header("authorization", authorization(service.signing_name))
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| {
+                failed(
+                    "Unreachable".into(),
+                    format!("{e} (is the emulator running?)"),
+                )
+            })?;
+        let status = response.status();
+        let header_code = response
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(':').next().unwrap_or(v).to_owned());
+        let text = response
+            .text()
+            .await
+            .map_err(|e| failed("Unreadable".into(), e.to_string()))?;
+        let document: Value = if text.trim().is_empty() {
+            Value::Object(Default::default())
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        if status.is_success() {
+            return Ok(document);
+        }
+        let code = document["__type"]
+            .as_str()
+            .map(|t| t.rsplit('#').next().unwrap_or(t).to_owned())
+            .or(header_code)
+            .unwrap_or_else(|| status.to_string());
+        let message = document["message"]
+            .as_str()
+            .or(document["Message"].as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| document.to_string());
+        Err(failed(code, message))
+    }
+
+    /// An IAM query-protocol call; returns the XML response text.
+    pub async fn iam(&self, action: &str, params: &[(&str, String)]) -> Result<String, AwsError> {
+        let failed = |code: String, message: String| AwsError {
+            service: "IAM",
+            operation: action.to_owned(),
+            code,
+            message,
+        };
+        let mut form = format!("Action={action}&Version=2010-05-08");
+        for (key, value) in params {
+            form.push('&');
+            form.push_str(&encode(key));
+            form.push('=');
+            form.push_str(&encode(value));
+        }
+        let response = self
+            .http
+            .post(self.endpoints.moto.as_str())
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
+            .header("authorization", authorization("iam"))
+            .body(form)
+            .send()
+            .await
+            .map_err(|e| {
+                failed(
+                    "Unreachable".into(),
+                    format!("{e} (is the emulator running?)"),
+                )
+            })?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| failed("Unreadable".into(), e.to_string()))?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        Err(failed(
+            xml_text(&text, "Code").unwrap_or_else(|| status.to_string()),
+            xml_text(&text, "Message").unwrap_or(text),
+        ))
+    }
+}
+
+/// The text of the first `<tag>` element.
+pub fn xml_text(xml: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{tag}>"))? + start;
+    Some(
+        xml[start..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// application/x-www-form-urlencoded, byte by byte.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_forms_and_reads_xml() {
+        assert_eq!(encode("a b/{\"x\"}"), "a%20b%2F%7B%22x%22%7D");
+        let xml = "<R><Role><Arn>arn:aws:iam::1:role/r</Arn><RoleId>AROA1</RoleId></Role></R>";
+        assert_eq!(xml_text(xml, "RoleId").as_deref(), Some("AROA1"));
+        assert_eq!(xml_text(xml, "Nope"), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! The whole stack of template.yaml, created, updated and deleted on the
+//! local emulators (moto and the project's SageMaker emulator), with the
+//! six function binaries answering genuine CloudFormation events.
+//!
+//! template model (cfn-template) -> [`params`] and [`resolve`] (pure) ->
+//! [`plan`] and [`graph`] (pure) -> [`providers`] (I/O per resource type)
+//! -> [`engine`] (create/update/delete/rollback) -> [`progress`].
+
+pub mod aws;
+pub mod engine;
+pub mod graph;
+pub mod params;
+pub mod plan;
+pub mod progress;
+pub mod providers;
+pub mod resolve;
+
+use crate::aws::{COGNITO, Endpoints};
+use crate::engine::{Engine, StackError, StackState};
+use crate::progress::Progress;
+use crate::providers::{Providers, StackInfo};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What a run needs to know besides the command.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub template: PathBuf,
+    /// samconfig.toml and the environment to read (none: defaults only).
+    pub samconfig: Option<(PathBuf, String)>,
+    pub stack_name: Option<String>,
+    /// `--param K=V`, applied last.
+    pub overrides: BTreeMap<String, String>,
+    pub bin_dir: PathBuf,
+    /// Where the functions' logs are written.
+    pub log_dir: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// Anything that stops a run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Load(#[from] cfn_template::LoadError),
+    #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    #[error(transparent)]
+    Params(#[from] params::ParamError),
+    #[error(transparent)]
+    Stack(#[from] StackError),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub enum Command {
+    Create,
+    Update,
+    Delete,
+}
+
+/// The stack name the options choose.
+pub fn stack_name(options: &Options) -> Result<String, RunError> {
+    if let Some(name) = &options.stack_name {
+        return Ok(name.clone());
+    }
+    Ok(samconfig(options)?
+        .stack_name
+        .unwrap_or_else(|| "local-stack".to_owned()))
+}
+
+fn samconfig(options: &Options) -> Result<params::SamConfig, RunError> {
+    let Some((path, env)) = &options.samconfig else {
+        return Ok(params::SamConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RunError::Other(format!("cannot read {}: {e}", path.display())))?;
+    Ok(params::samconfig(&text, env)?)
+}
+
+/// Runs one command on `state` (a new stack for Create). The state is
+/// updated whatever happens, so it always says what exists.
+pub async fn run(
+    command: Command,
+    endpoints: &Endpoints,
+    options: &Options,
+    state: &mut StackState,
+    progress: &Progress,
+) -> Result<(), RunError> {
+    let providers = Providers::new(
+        endpoints.clone(),
+        StackInfo {
+            name: state.name.clone(),
+            id: state.id.clone(),
+        },
+        options.bin_dir.clone(),
+        options.log_dir.clone(),
+    )
+    .await
+    .map_err(|e| RunError::Other(format!("cannot start the response sink: {e}")))?;
+    let engine = Engine {
+        providers: &providers,
+        progress,
+    };
+    engine.load(state)?;
+    match command {
+        Command::Delete => engine.delete(state).await?,
+        Command::Create | Command::Update => {
+            let template = cfn_template::Template::from_path(&options.template)?;
+            // Previous values, then samconfig, then the command line (as
+            // `sam deploy` keeps parameters that are not overridden).
+            let mut overrides: BTreeMap<String, String> = match command {
+                Command::Update => state
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| (k.clone(), param_text(v)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            overrides.extend(samconfig(options)?.overrides);
+            overrides.extend(options.overrides.clone());
+            let declared = params::resolve(template.section("Parameters"), &overrides)?;
+            let mut values = declared.clone();
+            values.extend(params::pseudo(&state.name, &state.id));
+            let plan = plan::plan(&template, values)?;
+            match command {
+                Command::Create => engine.create(&plan, state, declared).await?,
+                _ => engine.update(&plan, state, declared).await?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn param_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(param_text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// What the user wants to see after a run: Outputs, each app client's
+/// URLs, the invitation email of each invited user, what was not emulated.
+pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
+    let aws = aws::Client::new(endpoints.clone());
+    let mut out = format!("\nStack {} is {}\n", state.name, state.status);
+    if !state.outputs.is_empty() {
+        out.push_str("\nOutputs:\n");
+        for (name, value) in &state.outputs {
+            out.push_str(&format!("  {name:<18} {}\n", param_text(value)));
+        }
+    }
+    for (id, d) in &state.resources {
+        if d.resource_type == "AWS::Cognito::UserPoolClient" {
+            let client = aws
+                .json(
+                    COGNITO,
+                    "DescribeUserPoolClient",
+                    json!({"UserPoolId": d.properties["UserPoolId"], "ClientId": d.physical_id}),
+                )
+                .await;
+            match client {
+                Ok(c) => {
+                    let urls = |k: &str| param_text(&c["UserPoolClient"][k]);
+                    out.push_str(&format!(
+                        "\nApp client {id} ({}):\n  CallbackURLs: {}\n  LogoutURLs:   {}\n",
+                        d.physical_id,
+                        urls("CallbackURLs"),
+                        urls("LogoutURLs")
+                    ));
+                }
+                Err(e) => out.push_str(&format!("\nApp client {id}: {e}\n")),
+            }
+        }
+    }
+    let mut invites: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in state
+        .resources
+        .values()
+        .filter(|d| d.resource_type == "AWS::Cognito::UserPoolUser")
+    {
+        let pool = param_text(&d.properties["UserPoolId"]);
+        invites.entry(pool).or_default().push(d.physical_id.clone());
+    }
+    for (pool, users) in invites {
+        match aws
+            .json(COGNITO, "DescribeUserPool", json!({"UserPoolId": pool}))
+            .await
+        {
+            Ok(p) => {
+                let template = &p["UserPool"]["AdminCreateUserConfig"]["InviteMessageTemplate"];
+                for user in users {
+                    out.push_str(&invitation(&user, template));
+                }
+            }
+            Err(e) => out.push_str(&format!("\nInvitations of {pool}: {e}\n")),
+        }
+    }
+    let not_emulated: Vec<String> = state
+        .resources
+        .iter()
+        .filter_map(|(id, d)| {
+            d.not_emulated
+                .as_ref()
+                .map(|why| format!("  {id} ({}): {why}", d.resource_type))
+        })
+        .collect();
+    if !not_emulated.is_empty() {
+        out.push_str("\nNot emulated:\n");
+        out.push_str(&not_emulated.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// The email Cognito would send `user`: the pool's invitation template with
+/// the placeholders filled in.
+pub fn invitation(user: &str, template: &Value) -> String {
+    let body = template["EmailMessage"]
+        .as_str()
+        .unwrap_or("(Cognito's default message)")
+        .replace("{username}", user)
+        .replace("{####}", "<temporary password>")
+        .replace("<br>", "\n    ");
+    format!(
+        "\nInvitation email to {user}:\n  Subject: {}\n  Body:\n    {body}\n",
+        template["EmailSubject"]
+            .as_str()
+            .unwrap_or("(Cognito's default subject)")
+    )
+}
+
+/// The parameters of a StackState as `K=V` lines, for the user.
+pub fn describe_parameters(parameters: &Map<String, Value>) -> Vec<String> {
+    parameters
+        .iter()
+        .map(|(k, v)| format!("{k}={}", param_text(v)))
+        .collect()
+}

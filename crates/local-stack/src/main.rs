@@ -1,0 +1,348 @@
+//! `local-stack [demo|create|update|delete|status|stop] [options]`
+//!
+//! `demo` (the default) runs create -> update -> delete in one process on
+//! emulators of its own. `create`, `update` and `delete` run one step each
+//! on long-lived emulators (`local-stack serve`, started in the background
+//! by the first of them and stopped by `stop`); the stack's state is kept
+//! in `<state-dir>/stack.json`, the emulators' address in
+//! `<state-dir>/emulators.json`.
+
+use local_aws::moto::MotoServer;
+use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
+use local_stack::aws::Endpoints;
+use local_stack::engine::StackState;
+use local_stack::progress::Progress;
+use local_stack::{Command, Options, RunError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop] [--param K=V]... \
+[--template template.yaml] [--config-env default | --no-config] [--config-file samconfig.toml] \
+[--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet]";
+
+/// The demo's update: another user, a CIDR restriction, new invitation text.
+const DEMO_CREATE: &[&str] = &["InvitedUserEmails=alice@example.com"];
+const DEMO_UPDATE: &[&str] = &[
+    "InvitedUserEmails=alice@example.com,bob@example.com",
+    "SourceIpCidrs=203.0.113.0/24,198.51.100.0/24",
+    "InviteEmailMessage=Welcome to the labeling team!<br>Username: {username}<br>Temporary password: {####}<br>",
+];
+
+#[derive(Serialize, Deserialize)]
+struct Emulators {
+    pid: u32,
+    session: String,
+    endpoints: Endpoints,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    session: String,
+    stack: StackState,
+}
+
+struct Args {
+    command: String,
+    options: Options,
+    state_dir: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1).peekable();
+    let command = match args.peek() {
+        Some(first) if !first.starts_with('-') => args.next().unwrap_or_default(),
+        _ => "demo".to_owned(),
+    };
+    let mut options = Options {
+        template: PathBuf::from("template.yaml"),
+        samconfig: None,
+        stack_name: None,
+        overrides: BTreeMap::new(),
+        bin_dir: PathBuf::from("target/debug"),
+        log_dir: None,
+        quiet: false,
+    };
+    let mut state_dir = PathBuf::from(".local");
+    let mut config_file = PathBuf::from("samconfig.toml");
+    let mut config_env = Some("default".to_owned());
+    let mut params = Vec::new();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--param" | "--parameter" => params.push(value(&arg)?),
+            "--template" => options.template = value(&arg)?.into(),
+            "--config-env" => config_env = Some(value(&arg)?),
+            "--config-file" => config_file = value(&arg)?.into(),
+            "--no-config" => config_env = None,
+            "--stack-name" => options.stack_name = Some(value(&arg)?),
+            "--bin-dir" => options.bin_dir = value(&arg)?.into(),
+            "--state-dir" => state_dir = value(&arg)?.into(),
+            "--quiet" => options.quiet = true,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    options.overrides = local_stack::params::parse_overrides(params.iter().map(String::as_str))
+        .map_err(|e| e.to_string())?;
+    // samconfig is read when it exists, as `sam deploy` does.
+    options.samconfig = config_env
+        .filter(|_| config_file.is_file())
+        .map(|env| (config_file, env));
+    options.log_dir = Some(state_dir.join("logs"));
+    Ok(Args {
+        command,
+        options,
+        state_dir,
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.command.as_str() {
+        "demo" => demo(&args).await,
+        "create" => step(&args, Command::Create).await,
+        "update" => step(&args, Command::Update).await,
+        "delete" => step(&args, Command::Delete).await,
+        "status" => status(&args).await,
+        "serve" => serve(&args.state_dir).await,
+        "stop" => stop(&args.state_dir),
+        other => Err(RunError::Other(format!("unknown command {other}\n{USAGE}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nlocal-stack: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start_emulators() -> Result<(MotoServer, SageMakerEmulator), RunError> {
+    let moto = MotoServer::start()
+        .await
+        .map_err(|e| RunError::Other(e.to_string()))?;
+    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
+        cognito_endpoint: Some(moto.endpoint_url()),
+        settle_after: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| RunError::Other(format!("cannot start the SageMaker emulator: {e}")))?;
+    Ok((moto, sagemaker))
+}
+
+fn banner(options: &Options, text: &str) {
+    if !options.quiet {
+        println!("\n==== {text} ====\n");
+    }
+}
+
+async fn demo(args: &Args) -> Result<(), RunError> {
+    let options = &args.options;
+    banner(
+        options,
+        "starting the local emulators (moto, SageMaker emulator)",
+    );
+    let (moto, sagemaker) = start_emulators().await?;
+    let endpoints = Endpoints {
+        moto: moto.endpoint_url(),
+        sagemaker: sagemaker.endpoint_url(),
+    };
+    let name = local_stack::stack_name(options)?;
+    let mut state = StackState::new(&name);
+    let progress = Progress::new(options.quiet);
+    let steps: [(Command, &str, &[&str]); 3] = [
+        (Command::Create, "create", DEMO_CREATE),
+        (Command::Update, "update", DEMO_UPDATE),
+        (Command::Delete, "delete", &[]),
+    ];
+    for (command, label, demo_params) in steps {
+        let mut step_options = options.clone();
+        let mut overrides = local_stack::params::parse_overrides(demo_params.iter().copied())?;
+        overrides.extend(options.overrides.clone());
+        step_options.overrides = overrides;
+        banner(options, &format!("{label} stack {name}"));
+        let result =
+            local_stack::run(command, &endpoints, &step_options, &mut state, &progress).await;
+        if !options.quiet {
+            println!("{}", local_stack::summary(&endpoints, &state).await);
+            if !state.parameters.is_empty() && label != "delete" {
+                println!(
+                    "Parameters:\n  {}",
+                    local_stack::describe_parameters(&state.parameters).join("\n  ")
+                );
+            }
+        }
+        result?;
+    }
+    Ok(())
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+async fn reachable(url: &str) -> bool {
+    let address = url.trim_start_matches("http://");
+    tokio::net::TcpStream::connect(address).await.is_ok()
+}
+
+/// The running background emulators, started if there are none.
+async fn emulators(state_dir: &Path) -> Result<Emulators, RunError> {
+    let file = state_dir.join("emulators.json");
+    if let Some(running) = read_json::<Emulators>(&file) {
+        if reachable(&running.endpoints.moto).await && reachable(&running.endpoints.sagemaker).await
+        {
+            return Ok(running);
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+    std::fs::create_dir_all(state_dir)
+        .map_err(|e| RunError::Other(format!("cannot create {}: {e}", state_dir.display())))?;
+    let log = std::fs::File::create(state_dir.join("emulators.log"))
+        .map_err(|e| RunError::Other(format!("cannot create the emulator log: {e}")))?;
+    let exe = std::env::current_exe().map_err(|e| RunError::Other(e.to_string()))?;
+    let mut command = std::process::Command::new(exe);
+    command.arg("serve").arg("--state-dir").arg(state_dir);
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log);
+    // Its own process group: Ctrl-C on this command does not stop it.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    command
+        .spawn()
+        .map_err(|e| RunError::Other(format!("cannot start `local-stack serve`: {e}")))?;
+    for _ in 0..600 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if let Some(running) = read_json::<Emulators>(&file) {
+            return Ok(running);
+        }
+    }
+    Err(RunError::Other(format!(
+        "the emulators did not start within 2 minutes; see {}",
+        state_dir.join("emulators.log").display()
+    )))
+}
+
+async fn serve(state_dir: &Path) -> Result<(), RunError> {
+    let (moto, sagemaker) = start_emulators().await?;
+    let emulators = Emulators {
+        pid: std::process::id(),
+        session: local_aws::harness::new_request_id(),
+        endpoints: Endpoints {
+            moto: moto.endpoint_url(),
+            sagemaker: sagemaker.endpoint_url(),
+        },
+    };
+    let text =
+        serde_json::to_string_pretty(&emulators).map_err(|e| RunError::Other(e.to_string()))?;
+    std::fs::write(state_dir.join("emulators.json"), text)
+        .map_err(|e| RunError::Other(e.to_string()))?;
+    sagemaker
+        .serve_forever()
+        .await
+        .map_err(|e| RunError::Other(e.to_string()))?;
+    drop(moto);
+    Ok(())
+}
+
+fn stop(state_dir: &Path) -> Result<(), RunError> {
+    let file = state_dir.join("emulators.json");
+    let Some(running) = read_json::<Emulators>(&file) else {
+        println!("no emulators are running for {}", state_dir.display());
+        return Ok(());
+    };
+    // The PID is the `serve` process this tool started; moto exits with it.
+    let _ = std::process::Command::new("kill")
+        .arg(running.pid.to_string())
+        .status();
+    let _ = std::fs::remove_file(&file);
+    println!(
+        "stopped the emulators (pid {}); their resources are gone",
+        running.pid
+    );
+    Ok(())
+}
+
+async fn status(args: &Args) -> Result<(), RunError> {
+    let saved: Option<Saved> = read_json(&args.state_dir.join("stack.json"));
+    match saved {
+        None => println!("no local stack in {}", args.state_dir.display()),
+        Some(saved) => {
+            let running: Option<Emulators> = read_json(&args.state_dir.join("emulators.json"));
+            match running.filter(|r| r.session == saved.session) {
+                Some(r) => println!("{}", local_stack::summary(&r.endpoints, &saved.stack).await),
+                None => println!(
+                    "stack {} was {} on emulators that are no longer running",
+                    saved.stack.name, saved.stack.status
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn step(args: &Args, command: Command) -> Result<(), RunError> {
+    let options = &args.options;
+    let emulators = emulators(&args.state_dir).await?;
+    let file = args.state_dir.join("stack.json");
+    let saved: Option<Saved> = read_json(&file);
+    let stale = saved
+        .as_ref()
+        .is_some_and(|s| s.session != emulators.session);
+    let mut state = match (&command, saved) {
+        (Command::Create, Some(saved)) if !stale && !saved.stack.resources.is_empty() => {
+            return Err(RunError::Other(format!(
+                "stack {} already exists ({}); use update or delete",
+                saved.stack.name, saved.stack.status
+            )));
+        }
+        (Command::Create, _) => StackState::new(&local_stack::stack_name(options)?),
+        (_, Some(_)) if stale => {
+            return Err(RunError::Other(format!(
+                "the emulators that held this stack are gone; remove {} and run create again",
+                file.display()
+            )));
+        }
+        (_, Some(saved)) => saved.stack,
+        (_, None) => {
+            return Err(RunError::Other(
+                "there is no local stack yet; run create first".into(),
+            ));
+        }
+    };
+    let progress = Progress::new(options.quiet);
+    let result = local_stack::run(
+        command,
+        &emulators.endpoints,
+        options,
+        &mut state,
+        &progress,
+    )
+    .await;
+    let saved = Saved {
+        session: emulators.session.clone(),
+        stack: state,
+    };
+    let text = serde_json::to_string_pretty(&saved).map_err(|e| RunError::Other(e.to_string()))?;
+    std::fs::write(&file, text)
+        .map_err(|e| RunError::Other(format!("cannot write {}: {e}", file.display())))?;
+    if !options.quiet {
+        println!(
+            "{}",
+            local_stack::summary(&emulators.endpoints, &saved.stack).await
+        );
+    }
+    result
+}
