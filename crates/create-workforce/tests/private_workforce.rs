@@ -146,6 +146,39 @@ async fn create_waits_for_active_and_answers_with_the_workforce() {
     assert_eq!(live["SourceIpConfig"]["Cidrs"], json!([]));
 }
 
+/// A ResponseURL refused with server errors is retried with the same
+/// answer; the workforce is created once, not once per attempt.
+#[tokio::test]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    s.function.sink().script([500, 503]);
+    let answered = s.create(props("labelers")).await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(answered.accepted(), 1, "{:?}", answered.puts);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_eq!(answered.physical_id(), "labelers");
+    let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    assert_eq!(
+        s.count("CreateWorkforce"),
+        1,
+        "calls: {:?}",
+        s.sagemaker.calls()
+    );
+    assert_eq!(s.names(), vec!["labelers"]);
+    let live = s.workforce("labelers").expect("workforce created");
+    assert_eq!(live["Status"], "Active");
+}
+
 #[tokio::test]
 async fn create_sends_cidrs_and_vpc_config() {
     let s = setup().await;

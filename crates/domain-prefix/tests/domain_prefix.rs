@@ -170,6 +170,51 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
     );
 }
 
+/// A ResponseURL refused with server errors is retried; the parameter is
+/// written by the one run and the one accepted answer carries its value.
+#[tokio::test]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    s.function.sink().script([500, 503]);
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            json!({"ParameterName": PARAMETER, "Prefix": "retried-prefix"}),
+        ))
+        .await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_success(&answered);
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_eq!(answered.data("Prefix"), Some("retried-prefix"));
+    // Every attempt carried the same answer: the work ran once.
+    let bodies: Vec<Value> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    let parameter = s
+        .ssm
+        .get_parameter()
+        .name(PARAMETER)
+        .send()
+        .await
+        .expect("stored");
+    let parameter = parameter.parameter().expect("a parameter");
+    assert_eq!(parameter.value(), Some("retried-prefix"));
+    assert_eq!(
+        parameter.version(),
+        1,
+        "the parameter was written more than once"
+    );
+}
+
 #[tokio::test]
 async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing() {
     let s = setup().await;

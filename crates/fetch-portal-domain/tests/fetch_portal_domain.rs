@@ -148,6 +148,44 @@ async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
     assert_eq!(s.describe(WORKFORCE).await.0, Some(WorkforceStatus::Active));
 }
 
+/// A ResponseURL refused with server errors is retried with the same
+/// answer; SageMaker is asked once, not once per attempt.
+#[tokio::test]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    s.create_workforce(WORKFORCE).await;
+    let (_, sub_domain) = s.describe(WORKFORCE).await;
+    let calls_before = s.emulator.calls().len();
+    s.function.sink().script([500, 503]);
+    let answered = s
+        .function
+        .send(harness::create_event(
+            TYPE,
+            LOGICAL,
+            json!({"WorkforceName": WORKFORCE}),
+        ))
+        .await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_success(&answered);
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_portal_data(&answered, &sub_domain);
+    let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    assert_eq!(
+        s.emulator.calls()[calls_before..],
+        ["DescribeWorkforce".to_owned()],
+        "the function's SageMaker calls"
+    );
+}
+
 #[tokio::test]
 async fn a_missing_workforce_fails_naming_it() {
     let s = setup().await;

@@ -135,6 +135,57 @@ async fn drops_the_placeholder_in_order_without_writing() {
     assert_eq!(s.describe(&client).await, before);
 }
 
+/// A ResponseURL refused with server errors is retried with the same
+/// answer; the client is read and filtered once and never written.
+#[tokio::test]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    let client = s
+        .client(
+            &[PLACEHOLDER, OTHER_CB, PORTAL_CB],
+            &[PLACEHOLDER, OTHER_OUT],
+        )
+        .await;
+    let before = s.describe(&client).await;
+    s.local.function.sink().script([500, 503]);
+    let answered = s
+        .local
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(answered.accepted(), 1, "{:?}", answered.puts);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_eq!(answered.physical_id(), format!("{client}-callbacks"));
+    assert_eq!(
+        answered.data("CallbackUrls"),
+        Some(format!("{OTHER_CB},{PORTAL_CB}").as_str())
+    );
+    assert_eq!(
+        answered.data("LogoutUrls"),
+        Some(format!("{OTHER_OUT},{PORTAL_OUT}").as_str())
+    );
+    let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    // Read-only, retries included: the client is untouched.
+    assert_eq!(s.describe(&client).await, before);
+    let logs = s.local.function.logs();
+    assert_eq!(
+        logs.matches("filtered the app client's URLs").count(),
+        1,
+        "{logs}"
+    );
+}
+
 #[tokio::test]
 async fn nothing_but_the_placeholder_is_failed() {
     let s = setup().await;

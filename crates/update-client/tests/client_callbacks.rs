@@ -124,6 +124,47 @@ async fn writes_the_urls_and_nothing_else_drifts() {
     assert_eq!(after, only_urls_changed(&before, &after));
 }
 
+/// A ResponseURL refused with server errors is retried with the same
+/// answer; the client is written by the one run, not once per attempt.
+#[tokio::test]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    let client = s.full_client().await;
+    let before = s.describe(&client).await;
+    s.local.function.sink().script([500, 503]);
+    let answered = s
+        .local
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(answered.accepted(), 1, "{:?}", answered.puts);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_eq!(answered.physical_id(), format!("{client}-urls"));
+    let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+
+    let after = s.describe(&client).await;
+    assert_eq!(after.callback_urls, strings(&[PORTAL_CB, APP_CB]));
+    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    assert_eq!(after, only_urls_changed(&before, &after));
+    let logs = s.local.function.logs();
+    assert_eq!(
+        logs.matches("wrote the app client's URLs").count(),
+        1,
+        "{logs}"
+    );
+}
+
 #[tokio::test]
 async fn without_logout_urls_the_current_ones_stay() {
     let s = setup().await;

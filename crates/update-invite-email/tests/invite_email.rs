@@ -209,6 +209,51 @@ async fn create_changes_only_the_invitation() {
     assert_eq!(without_invite(after), without_invite(before));
 }
 
+/// A ResponseURL refused with server errors is retried with the same
+/// answer; the pool is updated by the one run, not once per attempt.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
+    let s = setup().await;
+    let id = configured_pool(&s.cognito).await;
+    let before = describe(&s.cognito, &id).await;
+    s.function.sink().script([500, 503]);
+    let answered = s
+        .function
+        .send(harness::create_event(TYPE, LOGICAL_ID, properties(&id)))
+        .await;
+    assert_eq!(
+        answered.puts.len(),
+        3,
+        "{:?}",
+        answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(answered.accepted(), 1, "{:?}", answered.puts);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(matches!(
+        answered.invocation.outcome,
+        local_aws::runtime_api::Outcome::Response(_)
+    ));
+    assert_eq!(answered.physical_id(), format!("{id}-invite-email"));
+    let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+
+    let after = describe(&s.cognito, &id).await;
+    assert_eq!(
+        invite(&after),
+        Some(expected_invite(SUBJECT, MESSAGE, OLD_SMS))
+    );
+    assert_eq!(without_invite(after), without_invite(before));
+    assert_eq!(
+        s.function
+            .logs()
+            .matches("invitation message updated")
+            .count(),
+        1,
+        "{}",
+        s.function.logs()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn update_changes_the_message_and_nothing_else() {
     let s = setup().await;
