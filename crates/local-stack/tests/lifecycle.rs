@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use tokio::sync::OnceCell;
 
 /// The function binaries, built in this profile (once per test binary). The
-/// same build command as `scripts/test`'s, so after it this is a no-op.
+/// same build command as `scripts/test`'s, so after it this is a no-op, as
+/// long as the variables cargo sets for this test are not passed on: build
+/// scripts that watch them (`CARGO_PKG_*`, ...) would rebuild their crates.
 async fn bin_dir() -> PathBuf {
     static BUILT: OnceCell<PathBuf> = OnceCell::const_new();
     BUILT
@@ -23,6 +25,22 @@ async fn bin_dir() -> PathBuf {
             cargo
                 .current_dir(&root)
                 .args(["build", "--workspace", "--all-targets"]);
+            for (key, _) in std::env::vars_os() {
+                let key = key.to_string_lossy();
+                let set_for_this_crate = ["CARGO_PKG_", "CARGO_BIN_", "CARGO_MANIFEST_"]
+                    .iter()
+                    .any(|prefix| key.starts_with(prefix))
+                    || [
+                        "CARGO_CRATE_NAME",
+                        "CARGO_PRIMARY_PACKAGE",
+                        "CARGO_TARGET_TMPDIR",
+                        "OUT_DIR",
+                    ]
+                    .contains(&key.as_ref());
+                if set_for_this_crate {
+                    cargo.env_remove(key.as_ref());
+                }
+            }
             let status = cargo.status().await.unwrap();
             assert!(status.success(), "building the functions failed");
             let exe = PathBuf::from(env!("CARGO_BIN_EXE_local-stack"));
