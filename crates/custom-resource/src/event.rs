@@ -112,13 +112,18 @@ impl Request {
         })
     }
 
-    /// The stack's name, from `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`.
+    /// The stack's name, parsed from the StackId.
     pub fn stack_name(&self) -> Option<&str> {
-        self.stack_id
-            .split_once(":stack/")
-            .and_then(|(_, rest)| rest.split('/').next())
-            .filter(|name| !name.is_empty())
+        stack_name(&self.stack_id)
     }
+}
+
+/// The stack's name, from `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`.
+pub(crate) fn stack_name(stack_id: &str) -> Option<&str> {
+    stack_id
+        .split_once(":stack/")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .filter(|name| !name.is_empty())
 }
 
 #[cfg(test)]

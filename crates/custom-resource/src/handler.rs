@@ -66,10 +66,7 @@ impl Context {
 
     /// The stack's name, parsed from the StackId.
     pub fn stack_name(&self) -> Option<&str> {
-        self.stack_id
-            .split_once(":stack/")
-            .and_then(|(_, rest)| rest.split('/').next())
-            .filter(|name| !name.is_empty())
+        crate::event::stack_name(&self.stack_id)
     }
 
     /// When the resource code must be done. Past it the protocol answers
