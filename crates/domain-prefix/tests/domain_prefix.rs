@@ -2,7 +2,7 @@
 //! against moto's SSM.
 
 use aws_sdk_ssm::types::ParameterType;
-use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::harness::{self, FunctionUnderTest};
 use local_aws::moto::MotoServer;
 use serde_json::{Value, json};
 
@@ -75,24 +75,6 @@ async fn put(ssm: &aws_sdk_ssm::Client, name: &str, value: &str) {
         .expect("PutParameter");
 }
 
-fn assert_one_answer(answered: &Answered) {
-    assert_eq!(
-        answered.accepted(),
-        1,
-        "exactly one accepted PUT: {answered:?}"
-    );
-}
-
-fn assert_success(answered: &Answered) {
-    assert_one_answer(answered);
-    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
-}
-
-fn assert_failed(answered: &Answered) {
-    assert_one_answer(answered);
-    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
-}
-
 fn is_generated(prefix: &str) -> bool {
     let Some(suffix) = prefix.strip_prefix("local-test-") else {
         return false;
@@ -112,7 +94,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, props.clone()))
         .await;
-    assert_success(&created);
+    created.assert_success();
     assert_eq!(created.physical_id(), PARAMETER);
     let prefix = created.data("Prefix").expect("Data.Prefix").to_owned();
     assert!(is_generated(&prefix), "{prefix}");
@@ -139,7 +121,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
         .function
         .send(harness::create_event(TYPE, "Other", props.clone()))
         .await;
-    assert_success(&again);
+    again.assert_success();
     assert_eq!(again.data("Prefix"), Some(prefix.as_str()));
     let updated = s
         .function
@@ -151,7 +133,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
             props.clone(),
         ))
         .await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_eq!(updated.physical_id(), PARAMETER);
     assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
     let named = json!({"ParameterName": PARAMETER, "Prefix": &prefix});
@@ -161,7 +143,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
             TYPE, LOGICAL, PARAMETER, named, props,
         ))
         .await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
     assert_eq!(
         stored(&s.ssm, PARAMETER).await,
@@ -190,7 +172,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
         "{:?}",
         answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
     );
-    assert_success(&answered);
+    answered.assert_success();
     assert!(matches!(
         answered.invocation.outcome,
         local_aws::runtime_api::Outcome::Response(_)
@@ -223,7 +205,7 @@ async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing
         .function
         .send(harness::create_event(TYPE, LOGICAL, props.clone()))
         .await;
-    assert_success(&created);
+    created.assert_success();
     assert_eq!(created.data("Prefix"), Some("team-labeling"));
     assert_eq!(
         value(&s.ssm, PARAMETER).await.as_deref(),
@@ -242,7 +224,7 @@ async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing
             props,
         ))
         .await;
-    assert_failed(&refused);
+    refused.assert_failed();
     assert_eq!(refused.physical_id(), PARAMETER);
     let reason = refused.reason();
     for needle in [
@@ -263,7 +245,7 @@ async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing
         .function
         .send(harness::create_event(TYPE, LOGICAL, other))
         .await;
-    assert_failed(&refused);
+    refused.assert_failed();
     assert!(
         refused.reason().contains("\"team-labeling\""),
         "{}",
@@ -304,7 +286,7 @@ async fn invalid_values_fail_before_any_ssm_write() {
             .function
             .send(harness::create_event(TYPE, LOGICAL, props.clone()))
             .await;
-        assert_failed(&answered);
+        answered.assert_failed();
         assert!(
             answered
                 .reason()
@@ -329,7 +311,7 @@ async fn invalid_values_fail_before_any_ssm_write() {
         .function
         .send(harness::update_event(TYPE, LOGICAL, PARAMETER, bad, old))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     assert!(
         answered.reason().contains("property `Prefix`"),
         "{}",
@@ -351,7 +333,7 @@ async fn a_stored_value_that_breaks_the_rules_fails() {
             json!({"ParameterName": PARAMETER}),
         ))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     let reason = answered.reason();
     assert!(
         reason.contains("\"Bad_Value\"") && reason.contains(PARAMETER),
@@ -364,11 +346,10 @@ async fn a_stored_value_that_breaks_the_rules_fails() {
 async fn delete_retains_by_default_and_deletes_only_when_told_false() {
     let s = setup().await;
     let props = json!({"ParameterName": PARAMETER, "Prefix": "keep-me"});
-    assert_success(
-        &s.function
-            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-            .await,
-    );
+    s.function
+        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .await
+        .assert_success();
 
     for retained in [
         props.clone(),
@@ -378,7 +359,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
             .function
             .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, retained))
             .await;
-        assert_success(&deleted);
+        deleted.assert_success();
         assert_eq!(deleted.physical_id(), PARAMETER);
         assert_eq!(value(&s.ssm, PARAMETER).await.as_deref(), Some("keep-me"));
     }
@@ -394,7 +375,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
             remove.clone(),
         ))
         .await;
-    assert_success(&foreign);
+    foreign.assert_success();
     assert_eq!(foreign.physical_id(), "/some/other/parameter");
     assert_eq!(value(&s.ssm, PARAMETER).await.as_deref(), Some("keep-me"));
 
@@ -407,7 +388,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
             remove.clone(),
         ))
         .await;
-    assert_success(&deleted);
+    deleted.assert_success();
     assert_eq!(value(&s.ssm, PARAMETER).await, None);
 
     // Already gone is fine (a repeated Delete).
@@ -415,7 +396,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
         .function
         .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, remove))
         .await;
-    assert_success(&again);
+    again.assert_success();
 }
 
 #[tokio::test]
@@ -426,7 +407,7 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, old.clone()))
         .await;
-    assert_success(&created);
+    created.assert_success();
     let first = created.data("Prefix").expect("Prefix").to_owned();
 
     // Renaming with the prefix given keeps the domain.
@@ -442,7 +423,7 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
             old.clone(),
         ))
         .await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_eq!(updated.physical_id(), renamed);
     assert_eq!(updated.data("Prefix"), Some(first.as_str()));
     assert_eq!(
@@ -455,7 +436,7 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
         .function
         .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, old))
         .await;
-    assert_success(&cleanup);
+    cleanup.assert_success();
     assert_eq!(value(&s.ssm, PARAMETER).await, None);
     assert_eq!(
         value(&s.ssm, renamed).await.as_deref(),
@@ -471,7 +452,7 @@ async fn an_unknown_property_fails_naming_it() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     assert!(
         answered.reason().contains("`Prefx`"),
         "{}",
@@ -495,7 +476,7 @@ async fn the_fixtures_parse_and_succeed() {
             .is_some_and(|url| url.starts_with("https://"))
     );
     let created = s.function.send(create).await;
-    assert_success(&created);
+    created.assert_success();
     assert_eq!(created.physical_id(), PARAMETER);
     let prefix = created.data("Prefix").expect("Prefix").to_owned();
     assert!(is_generated(&prefix), "{prefix}");
@@ -504,12 +485,12 @@ async fn the_fixtures_parse_and_succeed() {
     assert_eq!(update["PhysicalResourceId"], PARAMETER);
     assert!(update["OldResourceProperties"].is_object());
     let updated = s.function.send(update).await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
 
     // The fixture retains the parameter.
     let deleted = s.function.send(fixture("domain-prefix-delete.json")).await;
-    assert_success(&deleted);
+    deleted.assert_success();
     assert_eq!(deleted.physical_id(), PARAMETER);
     assert_eq!(
         value(&s.ssm, PARAMETER).await.as_deref(),

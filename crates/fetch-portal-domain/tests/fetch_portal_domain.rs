@@ -71,24 +71,6 @@ impl Setup {
     }
 }
 
-fn assert_one_answer(answered: &Answered) {
-    assert_eq!(
-        answered.accepted(),
-        1,
-        "exactly one accepted PUT: {answered:?}"
-    );
-}
-
-fn assert_success(answered: &Answered) {
-    assert_one_answer(answered);
-    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
-}
-
-fn assert_failed(answered: &Answered) {
-    assert_one_answer(answered);
-    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
-}
-
 fn assert_portal_data(answered: &Answered, sub_domain: &str) {
     assert_eq!(answered.physical_id(), sub_domain);
     assert_eq!(answered.data("SubDomain"), Some(sub_domain));
@@ -121,7 +103,7 @@ async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, props.clone()))
         .await;
-    assert_success(&created);
+    created.assert_success();
     assert_portal_data(&created, &sub_domain);
 
     let updated = s
@@ -134,7 +116,7 @@ async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
             props.clone(),
         ))
         .await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_portal_data(&updated, &sub_domain);
 
     let calls_before = s.emulator.calls();
@@ -142,7 +124,7 @@ async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
         .function
         .send(harness::delete_event(TYPE, LOGICAL, &sub_domain, props))
         .await;
-    assert_success(&deleted);
+    deleted.assert_success();
     assert_eq!(deleted.physical_id(), sub_domain);
     assert_eq!(s.emulator.calls(), calls_before, "Delete called SageMaker");
     assert_eq!(s.describe(WORKFORCE).await.0, Some(WorkforceStatus::Active));
@@ -171,7 +153,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
         "{:?}",
         answered.puts.iter().map(|p| p.status).collect::<Vec<_>>()
     );
-    assert_success(&answered);
+    answered.assert_success();
     assert!(matches!(
         answered.invocation.outcome,
         local_aws::runtime_api::Outcome::Response(_)
@@ -197,7 +179,7 @@ async fn a_missing_workforce_fails_naming_it() {
             json!({"WorkforceName": "no-such-workforce"}),
         ))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     let reason = answered.reason();
     assert!(
         reason.contains("workforce no-such-workforce does not exist"),
@@ -220,7 +202,7 @@ async fn a_workforce_that_is_not_active_fails_saying_its_status() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     assert!(
         answered.reason().contains("is Initializing, not Active"),
         "{}",
@@ -240,7 +222,7 @@ async fn a_failed_workforce_fails_with_its_failure_reason() {
         .function
         .send(harness::create_event(TYPE, LOGICAL, props))
         .await;
-    assert_failed(&answered);
+    answered.assert_failed();
     let reason = answered.reason();
     assert!(
         reason.contains("is Failed") && reason.contains("the app client has no secret"),
@@ -266,7 +248,7 @@ async fn bad_properties_fail_by_name_before_any_sagemaker_call() {
             .function
             .send(harness::create_event(TYPE, LOGICAL, props.clone()))
             .await;
-        assert_failed(&answered);
+        answered.assert_failed();
         assert!(
             answered.reason().contains(needle),
             "{props}: {}",
@@ -288,7 +270,7 @@ async fn the_fixtures_parse_and_succeed() {
     let create = fixture("fetch-portal-domain-create.json");
     assert_eq!(create["ResourceProperties"]["WorkforceName"], WORKFORCE);
     let created = s.function.send(create).await;
-    assert_success(&created);
+    created.assert_success();
     assert_portal_data(&created, &sub_domain);
 
     // The fixture's PhysicalResourceId is an example sub-domain; the Update
@@ -296,7 +278,7 @@ async fn the_fixtures_parse_and_succeed() {
     let update = fixture("fetch-portal-domain-update.json");
     assert!(update["OldResourceProperties"].is_object());
     let updated = s.function.send(update).await;
-    assert_success(&updated);
+    updated.assert_success();
     assert_portal_data(&updated, &sub_domain);
 
     let delete = fixture("fetch-portal-domain-delete.json");
@@ -305,6 +287,6 @@ async fn the_fixtures_parse_and_succeed() {
         .unwrap_or_default()
         .to_owned();
     let deleted = s.function.send(delete).await;
-    assert_success(&deleted);
+    deleted.assert_success();
     assert_eq!(deleted.physical_id(), given);
 }

@@ -177,6 +177,23 @@ impl Answered {
     pub fn accepted(&self) -> usize {
         self.puts.iter().filter(|put| put.accepted()).count()
     }
+
+    /// Panics unless exactly one PUT was accepted.
+    pub fn assert_one_answer(&self) {
+        assert_eq!(self.accepted(), 1, "exactly one accepted PUT: {self:?}");
+    }
+
+    /// Panics unless exactly one PUT was accepted and it said SUCCESS.
+    pub fn assert_success(&self) {
+        self.assert_one_answer();
+        assert_eq!(self.status(), "SUCCESS", "{}", self.reason());
+    }
+
+    /// Panics unless exactly one PUT was accepted and it said FAILED.
+    pub fn assert_failed(&self) {
+        self.assert_one_answer();
+        assert_eq!(self.status(), "FAILED", "{:?}", self.response);
+    }
 }
 
 impl FunctionUnderTest {
