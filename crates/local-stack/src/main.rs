@@ -214,16 +214,20 @@ async fn reachable(url: &str) -> bool {
     tokio::net::TcpStream::connect(address).await.is_ok()
 }
 
+/// The background emulators, if they are running.
+async fn running_emulators(state_dir: &Path) -> Option<Emulators> {
+    let running = read_json::<Emulators>(&state_dir.join("emulators.json"))?;
+    (reachable(&running.endpoints.moto).await && reachable(&running.endpoints.sagemaker).await)
+        .then_some(running)
+}
+
 /// The running background emulators, started if there are none.
 async fn emulators(state_dir: &Path) -> Result<Emulators, RunError> {
     let file = state_dir.join("emulators.json");
-    if let Some(running) = read_json::<Emulators>(&file) {
-        if reachable(&running.endpoints.moto).await && reachable(&running.endpoints.sagemaker).await
-        {
-            return Ok(running);
-        }
-        let _ = std::fs::remove_file(&file);
+    if let Some(running) = running_emulators(state_dir).await {
+        return Ok(running);
     }
+    let _ = std::fs::remove_file(&file);
     std::fs::create_dir_all(state_dir)
         .map_err(|e| RunError::Other(format!("cannot create {}: {e}", state_dir.display())))?;
     let log = std::fs::File::create(state_dir.join("emulators.log"))
@@ -312,9 +316,24 @@ async fn status(args: &Args) -> Result<(), RunError> {
 
 async fn step(args: &Args, command: Command) -> Result<(), RunError> {
     let options = &args.options;
-    let emulators = emulators(&args.state_dir).await?;
     let file = args.state_dir.join("stack.json");
     let saved: Option<Saved> = read_json(&file);
+    // A stack whose emulators stopped is gone with them: say so before
+    // starting new (empty) ones for anything but a create.
+    if let Some(saved) = &saved
+        && !matches!(command, Command::Create)
+    {
+        let running = running_emulators(&args.state_dir).await;
+        if running.is_none_or(|r| r.session != saved.session) {
+            return Err(RunError::Other(format!(
+                "stack {} was {} on emulators that are no longer running, and is gone with them; remove {} and run create again",
+                saved.stack.name,
+                saved.stack.status,
+                file.display()
+            )));
+        }
+    }
+    let emulators = emulators(&args.state_dir).await?;
     let stale = saved
         .as_ref()
         .is_some_and(|s| s.session != emulators.session);
@@ -325,14 +344,6 @@ async fn step(args: &Args, command: Command) -> Result<(), RunError> {
     let mut state = match (&command, saved) {
         (Command::Create, Some(saved)) if !stale && saved.stack.status != "DELETE_COMPLETE" => {
             saved.stack
-        }
-        (_, Some(saved)) if stale && !matches!(command, Command::Create) => {
-            return Err(RunError::Other(format!(
-                "stack {} was {} on emulators that are no longer running, and is gone with them; remove {} and run create again",
-                saved.stack.name,
-                saved.stack.status,
-                file.display()
-            )));
         }
         (_, Some(saved)) if !stale => saved.stack,
         _ => StackState::new(&local_stack::stack_name(options)?),
