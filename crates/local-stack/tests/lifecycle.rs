@@ -736,3 +736,124 @@ async fn workers_rollback_and_deletion_protection() {
             .any(|e| e.logical_id == "UserPool" && e.status == "DELETE_SKIPPED")
     );
 }
+
+/// UpdateReplacePolicy: Retain keeps the old resource of a replacement in
+/// the emulators (the template's UserPool has it); without it the old one
+/// is deleted in the cleanup phase.
+#[tokio::test]
+async fn a_replaced_pool_with_update_replace_policy_retain_is_kept() {
+    const TEMPLATE: &str = r#"
+Parameters:
+  Sensitive: {Type: String, Default: "false", AllowedValues: ["true", "false"]}
+Conditions:
+  IsSensitive: !Equals [!Ref Sensitive, "true"]
+Resources:
+  Kept:
+    Type: AWS::Cognito::UserPool
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Delete
+    Properties:
+      UserPoolName: kept
+      UsernameConfiguration: {CaseSensitive: !If [IsSensitive, true, false]}
+  Dropped:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: dropped
+      UsernameConfiguration: {CaseSensitive: !If [IsSensitive, true, false]}
+"#;
+    let emu = emulators().await;
+    let dir = std::env::temp_dir().join(format!("local-stack-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, TEMPLATE).unwrap();
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let pool_names = || async {
+        let pools = cognito
+            .list_user_pools()
+            .max_results(10)
+            .send()
+            .await
+            .unwrap();
+        let mut names: Vec<(String, String)> = pools
+            .user_pools()
+            .iter()
+            .map(|p| (p.name().unwrap().to_owned(), p.id().unwrap().to_owned()))
+            .collect();
+        names.sort();
+        names
+    };
+    let progress = Progress::new(true);
+    let mut state = StackState::new("replace-test");
+    let mut opts = options(path.clone(), &[]).await;
+    opts.overrides.clear();
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let old_kept = state.resources["Kept"].physical_id.clone();
+
+    opts.overrides.insert("Sensitive".into(), "true".into());
+    let updated = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(updated.is_ok(), "{updated:?}");
+    let new_kept = state.resources["Kept"].physical_id.clone();
+    assert_ne!(
+        new_kept, old_kept,
+        "UsernameConfiguration replaces the pool"
+    );
+    let names = pool_names().await;
+    let ids: Vec<&str> = names.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "new Kept, new Dropped and the old Kept: {names:?}"
+    );
+    assert!(ids.contains(&old_kept.as_str()), "{names:?}");
+    assert_eq!(
+        state.retained,
+        [format!("Kept (AWS::Cognito::UserPool {old_kept})")]
+    );
+    let skipped = progress
+        .events()
+        .into_iter()
+        .find(|e| e.logical_id == "Kept" && e.status == "DELETE_SKIPPED")
+        .unwrap();
+    assert!(
+        skipped.reason.contains("UpdateReplacePolicy: Retain"),
+        "{}",
+        skipped.reason
+    );
+    assert!(
+        progress
+            .events()
+            .iter()
+            .any(|e| e.logical_id == "Dropped" && e.status == "DELETE_COMPLETE")
+    );
+
+    // Deleting the stack deletes its pools; the retained one is no longer its.
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    let names = pool_names().await;
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names[0].1, old_kept);
+}
