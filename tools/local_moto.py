@@ -150,6 +150,27 @@ def patch_cognito() -> None:
     client_cls.to_json = client_to_json
 
 
+def patch_username_case() -> None:
+    """A pool created with UsernameConfiguration CaseSensitive false finds
+    users by username ignoring case, as Cognito does ("users can sign in
+    with any combination of capital and lowercase letters", API reference,
+    UsernameConfigurationType); so AdminCreateUser of "carol" next to
+    "Carol" is UsernameExistsException, and AdminGetUser/AdminDeleteUser
+    find "Carol" as "carol". moto 5.2.5 matches the exact text only."""
+    pool_cls = cognito.CognitoIdpUserPool
+    orig_get_user = pool_cls._get_user
+
+    def get_user(self, username):
+        user = orig_get_user(self, username)
+        config = self.extended_config.get("UsernameConfiguration") or {}
+        if user is None and username and config.get("CaseSensitive") is False:
+            folded = username.lower()
+            user = next((u for name, u in self.users.items() if name and name.lower() == folded), None)
+        return user
+
+    pool_cls._get_user = get_user
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="default: any free port")
@@ -159,6 +180,7 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.ERROR)
 
     patch_cognito()
+    patch_username_case()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     stop = threading.Event()

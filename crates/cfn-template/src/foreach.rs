@@ -14,8 +14,24 @@ pub enum ForEachError {
     Shape { key: String },
     #[error("{key}: the collection {collection} cannot be resolved to a list of strings")]
     Collection { key: String, collection: String },
-    #[error("{key}: expanding it produces {output_key} twice")]
-    Duplicate { key: String, output_key: String },
+    /// CloudFormation refuses such a template when it processes the
+    /// transform, before anything is created or changed.
+    #[error(
+        "{key}: {} both produce {output_key}. &{{...}} keeps only the letters and digits of an item, \
+         so items that differ only in other characters collide (and an item listed twice collides \
+         with itself); each item must give a different key",
+        match (first, second) {
+            (Some(first), second) => format!("the items {first:?} and {second:?}"),
+            (None, second) => format!("the item {second:?} and an entry declared outside the loop"),
+        }
+    )]
+    Duplicate {
+        key: String,
+        output_key: String,
+        /// The item that produced the key first (`None`: a key outside the loop).
+        first: Option<String>,
+        second: String,
+    },
 }
 
 /// One `Fn::ForEach` loop around an entry.
@@ -159,6 +175,8 @@ fn expand_object(
     resolve: &mut dyn FnMut(&Value) -> Option<Vec<String>>,
 ) -> Result<Map<String, Value>, ForEachError> {
     let mut out = Map::with_capacity(object.len());
+    // Which loop item produced each key, to name both items of a collision.
+    let mut produced_by: std::collections::BTreeMap<String, String> = Default::default();
     for (key, inner) in object {
         let Some(name) = key.strip_prefix(FOR_EACH_PREFIX) else {
             out.insert(key.clone(), expand(inner, resolve)?);
@@ -178,9 +196,12 @@ fn expand_object(
                 if out.contains_key(&output_key) {
                     return Err(ForEachError::Duplicate {
                         key: key.clone(),
+                        first: produced_by.get(&output_key).cloned(),
                         output_key,
+                        second: item,
                     });
                 }
+                produced_by.insert(output_key.clone(), item.clone());
                 out.insert(output_key, output);
             }
         }
@@ -379,9 +400,17 @@ mod tests {
             expand(&value, &mut |_| None).unwrap_err(),
             ForEachError::Duplicate {
                 key: "Fn::ForEach::L".into(),
-                output_key: "Kab".into()
+                output_key: "Kab".into(),
+                first: Some("a.b".into()),
+                second: "ab".into(),
             }
         );
+        let message = expand(&value, &mut |_| None).unwrap_err().to_string();
+        assert!(
+            message.starts_with("Fn::ForEach::L: the items \"a.b\" and \"ab\" both produce Kab."),
+            "{message}"
+        );
+        assert!(message.contains("only the letters and digits"), "{message}");
     }
 
     #[test]

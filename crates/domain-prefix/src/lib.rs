@@ -71,10 +71,10 @@ impl Properties for DomainPrefixProperties {
 pub enum DomainPrefixError {
     #[error(
         "SSM parameter {parameter} already stores the domain prefix {stored:?}, but Prefix is {wanted:?}. \
-         A Cognito domain cannot be renamed (a new prefix replaces the user pool domain and its sign-in URL), \
-         so the stored prefix is kept and nothing was changed. To keep the current domain, set Prefix to \
-         {stored:?} or leave it empty; to move to {wanted:?}, delete the parameter \
-         (aws ssm delete-parameter --name {parameter}) and deploy again"
+         A Cognito domain cannot be renamed, so the stored prefix is kept and nothing was changed. To keep \
+         the current domain, set Prefix to {stored:?} or leave it empty. A user pool has only one domain, so \
+         {wanted:?} needs a new stack: delete the stack (the parameter stays), then the parameter \
+         (aws ssm delete-parameter --name {parameter}), then create the stack with Prefix {wanted:?}"
     )]
     Conflict {
         parameter: String,
@@ -449,6 +449,8 @@ mod tests {
             "cannot be renamed",
             "set Prefix to \"kept-1\"",
             "aws ssm delete-parameter --name /sagemaker-workforce/s/domain-prefix",
+            "delete the stack",
+            "then create the stack with Prefix \"other\"",
         ] {
             assert!(reason.contains(needle), "missing {needle:?} in {reason}");
         }

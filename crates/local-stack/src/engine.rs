@@ -2,7 +2,7 @@
 //! CloudFormation uses, over the resource providers.
 
 use crate::graph::{self, Graph};
-use crate::plan::Plan;
+use crate::plan::{Plan, PoolUser};
 use crate::progress::Progress;
 use crate::providers::{Created, ProviderError, Providers, Support, support};
 use crate::resolve::{self, Offered};
@@ -21,8 +21,12 @@ pub struct Deployed {
     pub metadata: Value,
     pub attributes: Map<String, Value>,
     pub deps: BTreeSet<String>,
+    /// DeletionPolicy: Retain (also set for a delete with RetainResources).
     #[serde(default)]
     pub retain: bool,
+    /// UpdateReplacePolicy: Retain: a replaced old resource is kept.
+    #[serde(default)]
+    pub retain_on_replace: bool,
     /// Reported as not emulated.
     #[serde(default)]
     pub not_emulated: Option<String>,
@@ -38,6 +42,10 @@ pub struct StackState {
     pub parameters: Map<String, Value>,
     pub resources: BTreeMap<String, Deployed>,
     pub outputs: Map<String, Value>,
+    /// Resources left in place when they left the stack (DeletionPolicy or
+    /// UpdateReplacePolicy Retain, RetainResources): "Id (Type physical-id)".
+    #[serde(default)]
+    pub retained: Vec<String>,
 }
 
 impl StackState {
@@ -55,7 +63,30 @@ impl StackState {
             parameters: Map::new(),
             resources: BTreeMap::new(),
             outputs: Map::new(),
+            retained: Vec::new(),
         }
+    }
+
+    /// The stack's Cognito users: logical id, pool logical id, username.
+    pub fn pool_users(&self) -> Vec<PoolUser> {
+        self.resources
+            .iter()
+            .filter(|(_, d)| d.resource_type == "AWS::Cognito::UserPoolUser")
+            .filter_map(|(id, d)| {
+                let pool_id = d.properties["UserPoolId"].as_str()?;
+                let (pool, _) = self.resources.iter().find(|(_, p)| {
+                    p.resource_type == "AWS::Cognito::UserPool" && p.physical_id == pool_id
+                })?;
+                Some(PoolUser {
+                    logical_id: id.clone(),
+                    pool: pool.clone(),
+                    username: d.properties["Username"]
+                        .as_str()
+                        .unwrap_or(&d.physical_id)
+                        .to_owned(),
+                })
+            })
+            .collect()
     }
 
     fn offered(&self) -> BTreeMap<String, Offered> {
@@ -108,6 +139,15 @@ pub struct StackError {
 pub struct Engine<'a> {
     pub providers: &'a Providers,
     pub progress: &'a Progress,
+}
+
+/// Why a resource is deleted: its policies differ.
+#[derive(Clone, Copy)]
+enum Cause {
+    /// Stack delete, removed from the template, rollback of a create.
+    Delete,
+    /// The old resource of a replacement, in the cleanup phase.
+    Replaced,
 }
 
 struct Failure {
@@ -199,6 +239,7 @@ impl Engine<'_> {
             attributes: created.attributes.clone(),
             deps: plan.dependencies(id),
             retain: planned.retain,
+            retain_on_replace: planned.retain_on_replace,
             not_emulated: created
                 .note
                 .clone()
@@ -467,7 +508,9 @@ impl Engine<'_> {
         // Old resources of replacements, then what the template no longer has.
         let mut clean = true;
         for (id, old) in replaced.iter().rev() {
-            clean &= self.delete_one(id, old).await;
+            clean &= self
+                .delete_one(id, old, Cause::Replaced, &mut state.retained)
+                .await;
         }
         let removed: BTreeSet<String> = state
             .resources
@@ -488,16 +531,20 @@ impl Engine<'_> {
         Ok(())
     }
 
-    /// Undoes an update, newest step first: created resources are deleted,
-    /// updated ones updated back (custom resources get an Update event with
-    /// the old properties), replacements deleted and the old one kept.
+    /// Undoes an update as CloudFormation does: every resource the update
+    /// touched gets its previous properties back, in dependency order (a
+    /// custom resource gets an Update event with the old properties; the
+    /// old resource of a replacement is simply the stack's again); then, in
+    /// the rollback's cleanup phase, what the update created (new resources
+    /// and the new ones of replacements) is deleted, dependants first.
     async fn roll_back(&self, state: &mut StackState, journal: Vec<Step>) -> bool {
         let mut clean = true;
-        for step in journal.into_iter().rev() {
+        let mut created: BTreeSet<String> = BTreeSet::new();
+        let mut new_of_replaced: Vec<(String, Deployed)> = Vec::new();
+        for step in journal {
             match step {
                 Step::Created(id) => {
-                    let ids = BTreeSet::from([id]);
-                    clean &= self.delete_resources(state, &ids).await;
+                    created.insert(id);
                 }
                 Step::Updated {
                     id,
@@ -505,51 +552,90 @@ impl Engine<'_> {
                     attempted,
                 } => {
                     let current = state.resources.get(&id).cloned();
-                    let replaced = current
-                        .as_ref()
-                        .filter(|c| c.physical_id != previous.physical_id);
-                    if let Some(new) = replaced {
-                        clean &= self.delete_one(&id, new).await;
-                    } else {
-                        let rt = &previous.resource_type;
-                        self.progress.event(
-                            &id,
-                            rt,
-                            "UPDATE_IN_PROGRESS",
-                            "rolling back to the previous properties",
-                        );
-                        let back = self
-                            .providers
-                            .update(
-                                &id,
-                                rt,
-                                &previous.physical_id,
-                                &attempted,
-                                &previous.properties,
-                                &previous.metadata,
-                            )
-                            .await;
-                        match back {
-                            Ok(_) => self.progress.event(&id, rt, "UPDATE_COMPLETE", ""),
-                            Err(e) => {
-                                clean = false;
-                                self.progress
-                                    .event(&id, rt, "UPDATE_FAILED", &e.to_string());
-                            }
-                        }
+                    match current.filter(|c| c.physical_id != previous.physical_id) {
+                        Some(new) => new_of_replaced.push((id.clone(), new)),
+                        None => clean &= self.update_back(&id, &previous, &attempted).await,
                     }
                     state.resources.insert(id, *previous);
                 }
             }
         }
+        if created.is_empty() && new_of_replaced.is_empty() {
+            return clean;
+        }
+        self.stack_event(state, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "");
+        clean &= self.delete_resources(state, &created).await;
+        for (id, mut new) in new_of_replaced.into_iter().rev() {
+            // The new resource of a failed replacement always goes.
+            new.retain = false;
+            clean &= self
+                .delete_one(&id, &new, Cause::Delete, &mut state.retained)
+                .await;
+        }
         clean
     }
 
-    async fn delete_one(&self, id: &str, deployed: &Deployed) -> bool {
+    /// One resource of a failed update, back to its previous properties.
+    async fn update_back(&self, id: &str, previous: &Deployed, attempted: &Value) -> bool {
+        let rt = &previous.resource_type;
+        if support(rt) == Support::Native
+            && crate::providers::replacement_reason(rt, attempted, &previous.properties).is_some()
+        {
+            // Its replacement was never created: the old one is untouched.
+            return true;
+        }
+        self.progress.event(
+            id,
+            rt,
+            "UPDATE_IN_PROGRESS",
+            "rolling back to the previous properties",
+        );
+        let back = self
+            .providers
+            .update(
+                id,
+                rt,
+                &previous.physical_id,
+                attempted,
+                &previous.properties,
+                &previous.metadata,
+            )
+            .await;
+        match back {
+            Ok(_) => {
+                self.progress.event(id, rt, "UPDATE_COMPLETE", "");
+                true
+            }
+            Err(e) => {
+                self.progress.event(id, rt, "UPDATE_FAILED", &e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Deletes one resource, or keeps it as its policy says: true when it
+    /// is no longer the stack's. A kept one is recorded in `retained`.
+    async fn delete_one(
+        &self,
+        id: &str,
+        deployed: &Deployed,
+        cause: Cause,
+        retained: &mut Vec<String>,
+    ) -> bool {
         let rt = &deployed.resource_type;
-        if deployed.retain {
-            self.progress
-                .event(id, rt, "DELETE_SKIPPED", "DeletionPolicy: Retain");
+        let kept = match cause {
+            Cause::Delete if deployed.retain => Some("DeletionPolicy: Retain"),
+            Cause::Replaced if deployed.retain_on_replace => Some("UpdateReplacePolicy: Retain"),
+            _ => None,
+        };
+        if let Some(policy) = kept {
+            self.progress.event(
+                id,
+                rt,
+                "DELETE_SKIPPED",
+                &format!("{policy}: {} is left in place", deployed.physical_id),
+            );
+            retained.push(format!("{id} ({rt} {})", deployed.physical_id));
             return true;
         }
         self.progress.event(id, rt, "DELETE_IN_PROGRESS", "");
@@ -592,7 +678,10 @@ impl Engine<'_> {
                 kept.insert(id);
                 continue;
             }
-            if self.delete_one(&id, &deployed).await {
+            if self
+                .delete_one(&id, &deployed, Cause::Delete, &mut state.retained)
+                .await
+            {
                 state.resources.remove(&id);
             } else {
                 kept.insert(id);
@@ -601,8 +690,30 @@ impl Engine<'_> {
         kept.is_empty()
     }
 
-    pub async fn delete(&self, state: &mut StackState) -> Result<(), StackError> {
+    /// Deletes the stack; the resources named in `retain` (allowed only
+    /// from DELETE_FAILED, see [`crate::lifecycle`]) are left as they are.
+    pub async fn delete(
+        &self,
+        state: &mut StackState,
+        retain: &[String],
+    ) -> Result<(), StackError> {
         self.stack_event(state, "DELETE_IN_PROGRESS", "User Initiated");
+        // Kept first: what a retained resource depends on is still deleted,
+        // as in CloudFormation.
+        for id in retain {
+            if let Some(deployed) = state.resources.remove(id) {
+                let rt = &deployed.resource_type;
+                self.progress.event(
+                    id,
+                    rt,
+                    "DELETE_SKIPPED",
+                    &format!("RetainResources: {} is left in place", deployed.physical_id),
+                );
+                state
+                    .retained
+                    .push(format!("{id} ({rt} {})", deployed.physical_id));
+            }
+        }
         let all: BTreeSet<String> = state.resources.keys().cloned().collect();
         if self.delete_resources(state, &all).await {
             state.outputs.clear();

@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod engine;
 pub mod graph;
+pub mod lifecycle;
 pub mod params;
 pub mod plan;
 pub mod progress;
@@ -49,6 +50,9 @@ pub enum RunError {
     Params(#[from] params::ParamError),
     #[error(transparent)]
     Stack(#[from] StackError),
+    /// Refused before anything started, as CloudFormation refuses it.
+    #[error(transparent)]
+    Refused(#[from] lifecycle::Refused),
     #[error("{0}")]
     Other(String),
 }
@@ -57,6 +61,9 @@ pub enum Command {
     Create,
     Update,
     Delete,
+    /// `delete-stack --retain-resources`: only for a stack in DELETE_FAILED;
+    /// the named resources are left as they are (DELETE_SKIPPED).
+    DeleteRetaining(Vec<String>),
 }
 
 /// The stack name the options choose.
@@ -79,7 +86,8 @@ fn samconfig(options: &Options) -> Result<params::SamConfig, RunError> {
 }
 
 /// Runs one command on `state` (a new stack for Create). The state is
-/// updated whatever happens, so it always says what exists.
+/// updated whatever happens, so it always says what exists. A command
+/// CloudFormation would refuse in the stack's status changes nothing.
 pub async fn run(
     command: Command,
     endpoints: &Endpoints,
@@ -87,6 +95,8 @@ pub async fn run(
     state: &mut StackState,
     progress: &Progress,
 ) -> Result<(), RunError> {
+    let held: Vec<&str> = state.resources.keys().map(String::as_str).collect();
+    lifecycle::check(&command, &state.name, &state.id, Some(&state.status), &held)?;
     let providers = Providers::new(
         endpoints.clone(),
         StackInfo {
@@ -102,9 +112,23 @@ pub async fn run(
         providers: &providers,
         progress,
     };
+    let result = run_engine(command, &engine, options, state).await;
+    for request in providers.take_sent() {
+        progress.request(request);
+    }
+    result
+}
+
+async fn run_engine(
+    command: Command,
+    engine: &Engine<'_>,
+    options: &Options,
+    state: &mut StackState,
+) -> Result<(), RunError> {
     engine.load(state)?;
     match command {
-        Command::Delete => engine.delete(state).await?,
+        Command::Delete => engine.delete(state, &[]).await?,
+        Command::DeleteRetaining(retain) => engine.delete(state, &retain).await?,
         Command::Create | Command::Update => {
             let template = cfn_template::Template::from_path(&options.template)?;
             // Previous values, then samconfig, then the command line (as
@@ -123,6 +147,7 @@ pub async fn run(
             let mut values = declared.clone();
             values.extend(params::pseudo(&state.name, &state.id));
             let plan = plan::plan(&template, values)?;
+            plan::check_usernames(&plan, &state.pool_users())?;
             match command {
                 Command::Create => engine.create(&plan, state, declared).await?,
                 _ => engine.update(&plan, state, declared).await?,
@@ -149,6 +174,12 @@ pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
         out.push_str("\nOutputs:\n");
         for (name, value) in &state.outputs {
             out.push_str(&format!("  {name:<18} {}\n", param_text(value)));
+        }
+    }
+    if !state.retained.is_empty() {
+        out.push_str("\nRetained (left in the emulators, no longer part of the stack):\n");
+        for kept in &state.retained {
+            out.push_str(&format!("  {kept}\n"));
         }
     }
     for (id, d) in &state.resources {

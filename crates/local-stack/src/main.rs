@@ -21,7 +21,8 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop] [--param K=V]... \
 [--template template.yaml] [--config-env default | --no-config] [--config-file samconfig.toml] \
-[--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet]";
+[--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet] \
+[--retain-resources LOGICAL_ID[,...]] (delete of a stack in DELETE_FAILED only)";
 
 /// The demo's update: another user, a CIDR restriction, new invitation text.
 const DEMO_CREATE: &[&str] = &["InvitedUserEmails=alice@example.com"];
@@ -48,6 +49,8 @@ struct Args {
     command: String,
     options: Options,
     state_dir: PathBuf,
+    /// `delete --retain-resources`.
+    retain: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -69,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
     let mut config_file = PathBuf::from("samconfig.toml");
     let mut config_env = Some("default".to_owned());
     let mut params = Vec::new();
+    let mut retain = Vec::new();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
@@ -81,6 +85,12 @@ fn parse_args() -> Result<Args, String> {
             "--bin-dir" => options.bin_dir = value(&arg)?.into(),
             "--state-dir" => state_dir = value(&arg)?.into(),
             "--quiet" => options.quiet = true,
+            "--retain-resources" => retain.extend(
+                value(&arg)?
+                    .split(',')
+                    .map(|id| id.trim().to_owned())
+                    .filter(|id| !id.is_empty()),
+            ),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -92,10 +102,16 @@ fn parse_args() -> Result<Args, String> {
         .filter(|_| config_file.is_file())
         .map(|env| (config_file, env));
     options.log_dir = Some(state_dir.join("logs"));
+    if !retain.is_empty() && command != "delete" {
+        return Err(format!(
+            "--retain-resources is an option of delete\n{USAGE}"
+        ));
+    }
     Ok(Args {
         command,
         options,
         state_dir,
+        retain,
     })
 }
 
@@ -112,7 +128,8 @@ async fn main() -> ExitCode {
         "demo" => demo(&args).await,
         "create" => step(&args, Command::Create).await,
         "update" => step(&args, Command::Update).await,
-        "delete" => step(&args, Command::Delete).await,
+        "delete" if args.retain.is_empty() => step(&args, Command::Delete).await,
+        "delete" => step(&args, Command::DeleteRetaining(args.retain.clone())).await,
         "status" => status(&args).await,
         "serve" => serve(&args.state_dir).await,
         "stop" => stop(&args.state_dir),
@@ -197,16 +214,20 @@ async fn reachable(url: &str) -> bool {
     tokio::net::TcpStream::connect(address).await.is_ok()
 }
 
+/// The background emulators, if they are running.
+async fn running_emulators(state_dir: &Path) -> Option<Emulators> {
+    let running = read_json::<Emulators>(&state_dir.join("emulators.json"))?;
+    (reachable(&running.endpoints.moto).await && reachable(&running.endpoints.sagemaker).await)
+        .then_some(running)
+}
+
 /// The running background emulators, started if there are none.
 async fn emulators(state_dir: &Path) -> Result<Emulators, RunError> {
     let file = state_dir.join("emulators.json");
-    if let Some(running) = read_json::<Emulators>(&file) {
-        if reachable(&running.endpoints.moto).await && reachable(&running.endpoints.sagemaker).await
-        {
-            return Ok(running);
-        }
-        let _ = std::fs::remove_file(&file);
+    if let Some(running) = running_emulators(state_dir).await {
+        return Ok(running);
     }
+    let _ = std::fs::remove_file(&file);
     std::fs::create_dir_all(state_dir)
         .map_err(|e| RunError::Other(format!("cannot create {}: {e}", state_dir.display())))?;
     let log = std::fs::File::create(state_dir.join("emulators.log"))
@@ -295,32 +316,37 @@ async fn status(args: &Args) -> Result<(), RunError> {
 
 async fn step(args: &Args, command: Command) -> Result<(), RunError> {
     let options = &args.options;
-    let emulators = emulators(&args.state_dir).await?;
     let file = args.state_dir.join("stack.json");
     let saved: Option<Saved> = read_json(&file);
-    let stale = saved
-        .as_ref()
-        .is_some_and(|s| s.session != emulators.session);
-    let mut state = match (&command, saved) {
-        (Command::Create, Some(saved)) if !stale && !saved.stack.resources.is_empty() => {
+    // A stack whose emulators stopped is gone with them: say so before
+    // starting new (empty) ones for anything but a create.
+    if let Some(saved) = &saved
+        && !matches!(command, Command::Create)
+    {
+        let running = running_emulators(&args.state_dir).await;
+        if running.is_none_or(|r| r.session != saved.session) {
             return Err(RunError::Other(format!(
-                "stack {} already exists ({}); use update or delete",
-                saved.stack.name, saved.stack.status
-            )));
-        }
-        (Command::Create, _) => StackState::new(&local_stack::stack_name(options)?),
-        (_, Some(_)) if stale => {
-            return Err(RunError::Other(format!(
-                "the emulators that held this stack are gone; remove {} and run create again",
+                "stack {} was {} on emulators that are no longer running, and is gone with them; remove {} and run create again",
+                saved.stack.name,
+                saved.stack.status,
                 file.display()
             )));
         }
-        (_, Some(saved)) => saved.stack,
-        (_, None) => {
-            return Err(RunError::Other(
-                "there is no local stack yet; run create first".into(),
-            ));
+    }
+    let emulators = emulators(&args.state_dir).await?;
+    let stale = saved
+        .as_ref()
+        .is_some_and(|s| s.session != emulators.session);
+    // A stack the stopped emulators held is gone with them: create starts
+    // afresh, anything else says so. Otherwise `run` refuses what
+    // CloudFormation refuses in the stack's status (a new state is a stack
+    // that does not exist).
+    let mut state = match (&command, saved) {
+        (Command::Create, Some(saved)) if !stale && saved.stack.status != "DELETE_COMPLETE" => {
+            saved.stack
         }
+        (_, Some(saved)) if !stale => saved.stack,
+        _ => StackState::new(&local_stack::stack_name(options)?),
     };
     let progress = Progress::new(options.quiet);
     let result = local_stack::run(
@@ -331,6 +357,10 @@ async fn step(args: &Args, command: Command) -> Result<(), RunError> {
         &progress,
     )
     .await;
+    if let Err(RunError::Refused(_)) = result {
+        // Nothing changed: the state file stays as it was.
+        return result;
+    }
     let saved = Saved {
         session: emulators.session.clone(),
         stack: state,

@@ -34,6 +34,9 @@ pub enum PlanError {
     Invalid { at: String, problem: String },
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// Two users Cognito would refuse to have side by side.
+    #[error("{0}")]
+    Usernames(String),
 }
 
 fn at(place: impl Into<String>) -> impl FnOnce(ResolveError) -> PlanError {
@@ -49,8 +52,10 @@ pub struct Planned {
     pub properties: Value,
     pub metadata: Value,
     pub depends_on: BTreeSet<String>,
-    /// `Retain` keeps the resource on delete.
+    /// `DeletionPolicy: Retain` keeps the resource on delete.
     pub retain: bool,
+    /// `UpdateReplacePolicy: Retain` keeps the old resource of a replacement.
+    pub retain_on_replace: bool,
 }
 
 /// The stack to build.
@@ -170,7 +175,8 @@ pub fn plan(template: &Template, params: Map<String, Value>) -> Result<Plan, Pla
                 properties,
                 metadata: object.get("Metadata").cloned().unwrap_or(Value::Null),
                 depends_on,
-                retain: object.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain"),
+                retain: policy(logical_id, object, "DeletionPolicy")?,
+                retain_on_replace: policy(logical_id, object, "UpdateReplacePolicy")?,
             },
         );
     }
@@ -271,6 +277,129 @@ impl Plan {
         }
         deps
     }
+}
+
+/// Whether a DeletionPolicy / UpdateReplacePolicy says Retain; the
+/// policies local-stack cannot honour are refused by name.
+fn policy(logical_id: &str, object: &Map<String, Value>, key: &str) -> Result<bool, PlanError> {
+    match object.get(key) {
+        None => Ok(false),
+        Some(Value::String(p)) if p == "Retain" => Ok(true),
+        Some(Value::String(p)) if p == "Delete" => Ok(false),
+        Some(other) => Err(PlanError::Invalid {
+            at: format!("resource {logical_id}"),
+            problem: format!("{key} {other} is not supported by local-stack (Retain or Delete)"),
+        }),
+    }
+}
+
+/// A Cognito user as a template (or a deployed stack) declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUser {
+    pub logical_id: String,
+    /// The logical id of the user pool it is in.
+    pub pool: String,
+    pub username: String,
+}
+
+impl Plan {
+    /// The `AWS::Cognito::UserPoolUser`s whose pool is a `Ref` to a pool of
+    /// this template and whose Username is known before anything is built.
+    pub fn pool_users(&self) -> Vec<PoolUser> {
+        let scope = resolve::Scope {
+            params: &self.params,
+            conditions: &self.conditions,
+            resources: &BTreeMap::new(),
+        };
+        self.resources
+            .iter()
+            .filter(|(_, p)| p.resource_type == "AWS::Cognito::UserPoolUser")
+            .filter_map(|(id, p)| {
+                let pool = p.properties["UserPoolId"]["Ref"].as_str()?;
+                let username = resolve::resolve(&p.properties["Username"], &scope).ok()??;
+                Some(PoolUser {
+                    logical_id: id.clone(),
+                    pool: pool.to_owned(),
+                    username: username.as_str()?.to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the pool `logical_id` compares usernames ignoring case
+    /// (`UsernameConfiguration: {CaseSensitive: false}`).
+    fn case_insensitive(&self, logical_id: &str) -> bool {
+        self.resources.get(logical_id).is_some_and(|p| {
+            let flag = &p.properties["UsernameConfiguration"]["CaseSensitive"];
+            flag == &Value::Bool(false) || flag == "false"
+        })
+    }
+}
+
+/// Refuses, before anything is created or changed, users Cognito would
+/// refuse: two of the template's users with one username, and a user the
+/// update creates while a deployed user of that username still exists
+/// (CloudFormation deletes the old one only in the cleanup phase, after
+/// every create). In a pool with `CaseSensitive: false` usernames that
+/// differ only in case are one username (AdminCreateUser answers
+/// UsernameExistsException). `deployed`: the stack's users now.
+pub fn check_usernames(plan: &Plan, deployed: &[PoolUser]) -> Result<(), PlanError> {
+    let same = |pool: &str, a: &str, b: &str| {
+        if plan.case_insensitive(pool) {
+            a.to_lowercase() == b.to_lowercase()
+        } else {
+            a == b
+        }
+    };
+    let rule = |pool: &str| {
+        if plan.case_insensitive(pool) {
+            format!(
+                "usernames in {pool} are not case-sensitive (UsernameConfiguration CaseSensitive false), so Cognito refuses the second one (UsernameExistsException)"
+            )
+        } else {
+            "Cognito refuses the second one (UsernameExistsException)".to_owned()
+        }
+    };
+    let planned = plan.pool_users();
+    for (i, a) in planned.iter().enumerate() {
+        if let Some(b) = planned[i + 1..]
+            .iter()
+            .find(|b| b.pool == a.pool && same(&a.pool, &a.username, &b.username))
+        {
+            return Err(PlanError::Usernames(format!(
+                "{} and {} would both create a user in {}: {:?} and {:?}. {}; list each address once, in one spelling",
+                a.logical_id,
+                b.logical_id,
+                a.pool,
+                a.username,
+                b.username,
+                rule(&a.pool)
+            )));
+        }
+    }
+    for new in &planned {
+        let unchanged = deployed.iter().any(|d| {
+            d.logical_id == new.logical_id && d.pool == new.pool && d.username == new.username
+        });
+        if unchanged {
+            continue;
+        }
+        if let Some(old) = deployed
+            .iter()
+            .find(|d| d.pool == new.pool && same(&new.pool, &d.username, &new.username))
+        {
+            return Err(PlanError::Usernames(format!(
+                "{} would create the user {:?} in {} while the user {:?} ({}) still exists: CloudFormation deletes a removed or replaced user only after every create, and {}. Nothing was changed. To change how an address is spelled, remove it in one update and add it in the next",
+                new.logical_id,
+                new.username,
+                new.pool,
+                old.username,
+                old.logical_id,
+                rule(&new.pool)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Rules: every assertion must hold (others are refused by name).
@@ -406,6 +535,108 @@ Outputs:
             &plan.order[plan.order.len() - 2..],
             ["Useraxio", "Userbyio"]
         );
+    }
+
+    const USERS: &str = r#"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Emails: {Type: CommaDelimitedList, Default: ""}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Delete
+    Properties: {UsernameConfiguration: {CaseSensitive: false}}
+  Other: {Type: AWS::Cognito::UserPool, Properties: {}}
+  Fixed: {Type: AWS::Cognito::UserPoolUser, Properties: {UserPoolId: !Ref Other, Username: Dan@x.io}}
+  Fn::ForEach::Users:
+    - Email
+    - !Ref Emails
+    - User&{Email}:
+        Type: AWS::Cognito::UserPoolUser
+        Properties: {UserPoolId: !Ref Pool, Username: !Ref Email}
+"#;
+
+    fn users_plan(emails: &str) -> Result<Plan, PlanError> {
+        let template = Template::from_yaml(USERS).unwrap();
+        let overrides = Overrides::from([("Emails".to_owned(), emails.to_owned())]);
+        let mut values = params::resolve(template.section("Parameters"), &overrides).unwrap();
+        values.extend(params::pseudo("st", "arn:st"));
+        plan(&template, values)
+    }
+
+    fn user(id: &str, pool: &str, name: &str) -> PoolUser {
+        PoolUser {
+            logical_id: id.into(),
+            pool: pool.into(),
+            username: name.into(),
+        }
+    }
+
+    #[test]
+    fn policies_are_read() {
+        let planned = users_plan("a@x.io").unwrap();
+        assert!(planned.resources["Pool"].retain_on_replace);
+        assert!(!planned.resources["Pool"].retain);
+        assert!(!planned.resources["Other"].retain_on_replace);
+        let template = Template::from_yaml(
+            "Resources:\n  A: {Type: AWS::Cognito::UserPool, DeletionPolicy: Snapshot}\n",
+        )
+        .unwrap();
+        let error = plan(&template, params::pseudo("s", "i"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("DeletionPolicy \"Snapshot\""), "{error}");
+    }
+
+    #[test]
+    fn colliding_addresses_are_refused_naming_both_and_the_rule() {
+        let error = users_plan("a.b@x.io,ab@x.io").unwrap_err().to_string();
+        assert!(error.contains("\"a.b@x.io\" and \"ab@x.io\""), "{error}");
+        assert!(error.contains("only the letters and digits"), "{error}");
+
+        let plan = users_plan("Carol@x.io,bob@x.io,carol@x.io").unwrap();
+        let error = check_usernames(&plan, &[]).unwrap_err().to_string();
+        assert!(
+            error.contains("\"Carol@x.io\" and \"carol@x.io\""),
+            "{error}"
+        );
+        assert!(error.contains("not case-sensitive"), "{error}");
+        assert!(error.contains("UsernameExistsException"), "{error}");
+
+        // Distinct addresses pass, in a fresh stack and next to themselves.
+        let plan = users_plan("Carol@x.io,bob@x.io").unwrap();
+        check_usernames(&plan, &[]).unwrap();
+        let deployed = [
+            user("UserCarolxio", "Pool", "Carol@x.io"),
+            user("Fixed", "Other", "Dan@x.io"),
+        ];
+        check_usernames(&plan, &deployed).unwrap();
+    }
+
+    #[test]
+    fn an_address_respelled_in_one_update_is_refused() {
+        let deployed = [user("UserCarolxio", "Pool", "Carol@x.io")];
+        let plan = users_plan("carol@x.io").unwrap();
+        let error = check_usernames(&plan, &deployed).unwrap_err().to_string();
+        assert!(
+            error.contains("Usercarolxio would create the user \"carol@x.io\""),
+            "{error}"
+        );
+        assert!(
+            error.contains("\"Carol@x.io\" (UserCarolxio) still exists"),
+            "{error}"
+        );
+        assert!(
+            error.contains("remove it in one update and add it in the next"),
+            "{error}"
+        );
+        // Removing it is fine; so is another pool's user of that name.
+        let plan = users_plan("bob@x.io").unwrap();
+        check_usernames(&plan, &deployed).unwrap();
+        let elsewhere = [user("X", "Other", "carol@x.io")];
+        let plan = users_plan("carol@x.io").unwrap();
+        check_usernames(&plan, &elsewhere).unwrap();
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct Event {
 pub struct Progress {
     quiet: bool,
     events: Mutex<Vec<Event>>,
+    /// The CloudFormation events sent to custom resources, ResponseURL removed.
+    requests: Mutex<Vec<serde_json::Value>>,
 }
 
 impl Progress {
@@ -25,6 +27,7 @@ impl Progress {
         Self {
             quiet,
             events: Mutex::new(Vec::new()),
+            requests: Mutex::new(Vec::new()),
         }
     }
 
@@ -49,6 +52,25 @@ impl Progress {
         if !self.quiet {
             println!("  note: {text}");
         }
+    }
+
+    /// Records a request sent to a custom resource's function (kept, not printed).
+    pub fn request(&self, mut request: serde_json::Value) {
+        if let Some(map) = request.as_object_mut() {
+            map.remove("ResponseURL");
+        }
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(request);
+    }
+
+    /// Every request sent to a custom resource, oldest first.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn events(&self) -> Vec<Event> {

@@ -245,6 +245,8 @@ pub struct Providers {
     log_dir: Option<PathBuf>,
     functions: Mutex<BTreeMap<String, Arc<Function>>>,
     sink: ResponseSink,
+    /// The events sent to custom resources, for [`Providers::take_sent`].
+    sent: Mutex<Vec<Value>>,
 }
 
 /// The property that forces a replacement when it changes, if any
@@ -339,7 +341,18 @@ impl Providers {
             log_dir,
             functions: Mutex::new(BTreeMap::new()),
             sink: ResponseSink::start().await?,
+            sent: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The events sent to custom resources since the last call, oldest first.
+    pub fn take_sent(&self) -> Vec<Value> {
+        std::mem::take(
+            &mut *self
+                .sent
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     pub fn aws(&self) -> &aws::Client {
@@ -598,6 +611,10 @@ impl Providers {
                     function.spec.binary.display()
                 ))
             })?;
+        self.sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(event.clone());
         let invocation = host.invoke(event, function.timeout).await;
         if let Some(dir) = &self.log_dir {
             // Best effort: the logs are a convenience, the run goes on without them.
@@ -928,7 +945,7 @@ impl Providers {
                 if out["UserPool"]["DeletionProtection"] == "ACTIVE" {
                     // What Cognito answers; moto does not check it.
                     return Err(ProviderError::Invalid(
-                        "InvalidParameterException: The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first (set DeletionProtection=INACTIVE and update the stack)".into(),
+                        "InvalidParameterException: The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first. (A stack in DELETE_FAILED cannot be updated: delete it with --retain-resources UserPool to keep the pool, or turn the protection off on the pool with UpdateUserPool and delete again.)".into(),
                     ));
                 }
                 aws.json(

@@ -390,3 +390,470 @@ async fn broken_wiring_fails_and_rolls_back_with_the_name() {
         .unwrap();
     assert!(pools.user_pools().is_empty(), "rollback removed the pool");
 }
+
+async fn user_exists(client: &cognito::Client, pool: &str, name: &str) -> bool {
+    client
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(name)
+        .send()
+        .await
+        .is_ok()
+}
+
+/// Every parameter these steps set: an update keeps the previous values of
+/// the others, but `options` would put DeletionProtection back to INACTIVE.
+async fn step(
+    emu: &Emulators,
+    command: Command,
+    params: &[&str],
+    state: &mut StackState,
+    progress: &Progress,
+) -> Result<(), local_stack::RunError> {
+    let mut all = vec!["DeletionProtection=ACTIVE"];
+    all.extend_from_slice(params);
+    let opts = options(template(), &all).await;
+    local_stack::run(command, &emu.endpoints, &opts, state, progress).await
+}
+
+fn requests_of<'a>(
+    requests: &'a [serde_json::Value],
+    logical_id: &str,
+) -> Vec<&'a serde_json::Value> {
+    requests
+        .iter()
+        .filter(|r| r["LogicalResourceId"] == logical_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn workers_rollback_and_deletion_protection() {
+    let emu = emulators().await;
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let progress = Progress::new(true);
+    let mut state = StackState::new("lifecycle-test");
+
+    // create, with deletion protection
+    let created = step(
+        &emu,
+        Command::Create,
+        &["InvitedUserEmails=alice@example.com,bob@example.com,a.b@example.com"],
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let pool = output(&state, "UserPoolId");
+    assert_eq!(
+        group_members(&cognito, &pool).await,
+        ["a.b@example.com", "alice@example.com", "bob@example.com"]
+    );
+
+    // Colliding addresses are refused before anything changes, naming both
+    // addresses and the rule.
+    let before = state.clone();
+    let events_before = progress.events().len();
+    for (emails, needles) in [
+        (
+            "alice@example.com,Alice@example.com",
+            [
+                "\"alice@example.com\"",
+                "\"Alice@example.com\"",
+                "not case-sensitive",
+            ],
+        ),
+        (
+            "alice@example.com,a.b@example.com,ab@example.com",
+            [
+                "\"a.b@example.com\"",
+                "\"ab@example.com\"",
+                "only the letters and digits",
+            ],
+        ),
+        (
+            "alice@example.com,Bob@example.com",
+            [
+                "\"Bob@example.com\"",
+                "\"bob@example.com\"",
+                "remove it in one update",
+            ],
+        ),
+    ] {
+        let param = format!("InvitedUserEmails={emails}");
+        let error = step(&emu, Command::Update, &[&param], &mut state, &progress)
+            .await
+            .unwrap_err()
+            .to_string();
+        for needle in needles {
+            assert!(error.contains(needle), "missing {needle} in {error}");
+        }
+        assert_eq!(state, before, "a refused update changes nothing");
+        assert_eq!(progress.events().len(), events_before, "and starts nothing");
+    }
+    assert!(!user_exists(&cognito, &pool, "ab@example.com").await);
+
+    // Remove bob, respell a.b@ as ab@ (same logical id: a replacement). No
+    // custom resource's properties change, so none gets an event; the old
+    // users go in the cleanup phase, after every create and update.
+    let requests_before = progress.requests().len();
+    let events_before = progress.events().len();
+    let updated = step(
+        &emu,
+        Command::Update,
+        &["InvitedUserEmails=alice@example.com,ab@example.com"],
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(updated.is_ok(), "{updated:?}");
+    assert_eq!(state.status, "UPDATE_COMPLETE");
+    assert_eq!(
+        progress.requests().len(),
+        requests_before,
+        "no custom resource changed, none got an event: {:?}",
+        &progress.requests()[requests_before..]
+    );
+    assert!(!user_exists(&cognito, &pool, "bob@example.com").await);
+    assert!(!user_exists(&cognito, &pool, "a.b@example.com").await);
+    assert_eq!(
+        group_members(&cognito, &pool).await,
+        ["ab@example.com", "alice@example.com"]
+    );
+    let events = &progress.events()[events_before..];
+    let cleanup = events
+        .iter()
+        .position(|e| e.status == "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+        .expect("a cleanup phase");
+    let (updates, deletes) = events.split_at(cleanup);
+    assert!(
+        updates
+            .iter()
+            .any(|e| e.logical_id == "InvitedUserabexamplecom"
+                && e.status == "UPDATE_COMPLETE"
+                && e.reason.contains("new physical resource"))
+    );
+    assert!(updates.iter().all(|e| !e.status.starts_with("DELETE")));
+    for gone in [
+        "InvitedUserabexamplecom",
+        "InvitedUserGroupabexamplecom",
+        "InvitedUserbobexamplecom",
+        "InvitedUserGroupbobexamplecom",
+    ] {
+        assert!(
+            deletes
+                .iter()
+                .any(|e| e.logical_id == gone && e.status == "DELETE_COMPLETE"),
+            "{gone} deleted in the cleanup phase"
+        );
+    }
+
+    // An update that fails after custom resources were updated rolls back:
+    // each of them gets its old properties back, and the emulators hold
+    // the old state. A user made in the console blocks Carol@ (usernames
+    // ignore case in this pool, so Cognito refuses the second).
+    cognito
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("carol@example.com")
+        .send()
+        .await
+        .unwrap();
+    let requests_before = progress.requests().len();
+    let failed = step(
+        &emu,
+        Command::Update,
+        &[
+            "InvitedUserEmails=alice@example.com,ab@example.com,Carol@example.com",
+            "SourceIpCidrs=203.0.113.0/24",
+            "InviteEmailSubject=Join us",
+        ],
+        &mut state,
+        &progress,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(failed.contains("InvitedUserCarolexamplecom"), "{failed}");
+    assert!(failed.contains("UsernameExists"), "{failed}");
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
+    let requests = progress.requests()[requests_before..].to_vec();
+    for (id, key, new, old) in [
+        (
+            "Workforce",
+            "SourceIpCidrs",
+            serde_json::json!(["203.0.113.0/24"]),
+            serde_json::Value::Null,
+        ),
+        (
+            "InviteEmail",
+            "EmailSubject",
+            serde_json::json!("Join us"),
+            serde_json::json!("You are invited to a labeling workforce"),
+        ),
+    ] {
+        let sent = requests_of(&requests, id);
+        assert_eq!(
+            sent.len(),
+            2,
+            "{id}: the update, then the rollback: {sent:?}"
+        );
+        assert!(sent.iter().all(|r| r["RequestType"] == "Update"));
+        assert_eq!(sent[0]["ResourceProperties"][key], new, "{id}");
+        assert_eq!(sent[0]["OldResourceProperties"][key], old, "{id}");
+        assert_eq!(sent[1]["ResourceProperties"][key], old, "{id} rolled back");
+        assert_eq!(
+            sent[1]["OldResourceProperties"][key], new,
+            "{id} rolled back"
+        );
+    }
+    let workforce = sagemaker
+        .describe_workforce()
+        .workforce_name("labeling-workforce")
+        .send()
+        .await
+        .unwrap();
+    let cidrs = workforce
+        .workforce()
+        .unwrap()
+        .source_ip_config()
+        .map(|c| c.cidrs().to_vec())
+        .unwrap_or_default();
+    assert!(cidrs.is_empty(), "the CIDRs were rolled back: {cidrs:?}");
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap();
+    let invite = described
+        .user_pool()
+        .unwrap()
+        .admin_create_user_config()
+        .unwrap()
+        .invite_message_template()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        invite.email_subject(),
+        Some("You are invited to a labeling workforce")
+    );
+    let portal = output(&state, "PortalUrl");
+    assert!(invite.email_message().unwrap().contains(&portal));
+    assert!(user_exists(&cognito, &pool, "carol@example.com").await);
+    assert_eq!(
+        group_members(&cognito, &pool).await,
+        ["ab@example.com", "alice@example.com"],
+        "the console user was not touched"
+    );
+    assert_eq!(
+        state.parameters["InviteEmailSubject"],
+        "You are invited to a labeling workforce"
+    );
+
+    // Deletion protection: the delete stops at the pool; the stack cannot
+    // be updated then; deleting it again keeping the pool ends it.
+    let refused = step(
+        &emu,
+        Command::DeleteRetaining(vec!["UserPool".into()]),
+        &[],
+        &mut state,
+        &progress,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("only when deleting a stack in DELETE_FAILED"),
+        "{refused}"
+    );
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
+    let stopped = step(&emu, Command::Delete, &[], &mut state, &progress)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        stopped.contains("failed to delete: [UserPool]"),
+        "{stopped}"
+    );
+    let why = progress
+        .events()
+        .into_iter()
+        .rfind(|e| e.logical_id == "UserPool" && e.status == "DELETE_FAILED")
+        .unwrap();
+    assert!(
+        why.reason.contains("deletion protection is activated"),
+        "{}",
+        why.reason
+    );
+    assert_eq!(state.status, "DELETE_FAILED");
+    assert_eq!(state.resources.keys().collect::<Vec<_>>(), ["UserPool"]);
+    assert!(!user_exists(&cognito, &pool, "alice@example.com").await);
+    assert!(
+        sagemaker
+            .list_workforces()
+            .send()
+            .await
+            .unwrap()
+            .workforces()
+            .is_empty()
+    );
+    let refused = step(&emu, Command::Update, &[], &mut state, &progress)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("is in DELETE_FAILED state and can not be updated."),
+        "{refused}"
+    );
+    assert_eq!(state.status, "DELETE_FAILED");
+    let deleted = step(
+        &emu,
+        Command::DeleteRetaining(vec!["UserPool".into()]),
+        &[],
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert_eq!(state.status, "DELETE_COMPLETE");
+    assert!(state.resources.is_empty());
+    assert!(
+        state.retained.iter().any(|r| r.starts_with("UserPool ")),
+        "{:?}",
+        state.retained
+    );
+    assert!(
+        user_exists(&cognito, &pool, "carol@example.com").await,
+        "the pool was kept with its users"
+    );
+    assert!(
+        progress
+            .events()
+            .iter()
+            .any(|e| e.logical_id == "UserPool" && e.status == "DELETE_SKIPPED")
+    );
+}
+
+/// UpdateReplacePolicy: Retain keeps the old resource of a replacement in
+/// the emulators (the template's UserPool has it); without it the old one
+/// is deleted in the cleanup phase.
+#[tokio::test]
+async fn a_replaced_pool_with_update_replace_policy_retain_is_kept() {
+    const TEMPLATE: &str = r#"
+Parameters:
+  Sensitive: {Type: String, Default: "false", AllowedValues: ["true", "false"]}
+Conditions:
+  IsSensitive: !Equals [!Ref Sensitive, "true"]
+Resources:
+  Kept:
+    Type: AWS::Cognito::UserPool
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Delete
+    Properties:
+      UserPoolName: kept
+      UsernameConfiguration: {CaseSensitive: !If [IsSensitive, true, false]}
+  Dropped:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: dropped
+      UsernameConfiguration: {CaseSensitive: !If [IsSensitive, true, false]}
+"#;
+    let emu = emulators().await;
+    let dir = std::env::temp_dir().join(format!("local-stack-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, TEMPLATE).unwrap();
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let pool_names = || async {
+        let pools = cognito
+            .list_user_pools()
+            .max_results(10)
+            .send()
+            .await
+            .unwrap();
+        let mut names: Vec<(String, String)> = pools
+            .user_pools()
+            .iter()
+            .map(|p| (p.name().unwrap().to_owned(), p.id().unwrap().to_owned()))
+            .collect();
+        names.sort();
+        names
+    };
+    let progress = Progress::new(true);
+    let mut state = StackState::new("replace-test");
+    let mut opts = options(path.clone(), &[]).await;
+    opts.overrides.clear();
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let old_kept = state.resources["Kept"].physical_id.clone();
+
+    opts.overrides.insert("Sensitive".into(), "true".into());
+    let updated = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(updated.is_ok(), "{updated:?}");
+    let new_kept = state.resources["Kept"].physical_id.clone();
+    assert_ne!(
+        new_kept, old_kept,
+        "UsernameConfiguration replaces the pool"
+    );
+    let names = pool_names().await;
+    let ids: Vec<&str> = names.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "new Kept, new Dropped and the old Kept: {names:?}"
+    );
+    assert!(ids.contains(&old_kept.as_str()), "{names:?}");
+    assert_eq!(
+        state.retained,
+        [format!("Kept (AWS::Cognito::UserPool {old_kept})")]
+    );
+    let skipped = progress
+        .events()
+        .into_iter()
+        .find(|e| e.logical_id == "Kept" && e.status == "DELETE_SKIPPED")
+        .unwrap();
+    assert!(
+        skipped.reason.contains("UpdateReplacePolicy: Retain"),
+        "{}",
+        skipped.reason
+    );
+    assert!(
+        progress
+            .events()
+            .iter()
+            .any(|e| e.logical_id == "Dropped" && e.status == "DELETE_COMPLETE")
+    );
+
+    // Deleting the stack deletes its pools; the retained one is no longer its.
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    let names = pool_names().await;
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names[0].1, old_kept);
+}
