@@ -261,3 +261,55 @@ fn the_check_reports_each_kind_of_mistake() {
     }
     assert_eq!(problems.len(), expect.len(), "{}", problems.join("\n"));
 }
+
+/// The WorkforceName parameter and Custom::PrivateWorkforce's validation
+/// are one rule with one message: lowercase (so ARN-scoped IAM statements
+/// match), at most 58 characters (room for the team's "-team" suffix).
+#[test]
+fn the_workforce_name_parameter_is_the_functions_rule() {
+    use create_workforce::properties::{
+        MAX_WORKFORCE_NAME_LEN, WORKFORCE_NAME_RULE, property_workforce_name_problem,
+    };
+    let template = project_template();
+    let parameter = &template.section("Parameters")["WorkforceName"];
+    assert_eq!(parameter["AllowedPattern"], "^[a-z0-9][a-z0-9-]*$");
+    assert_eq!(parameter["MinLength"], 1);
+    assert_eq!(parameter["MaxLength"], MAX_WORKFORCE_NAME_LEN as u64);
+    assert_eq!(parameter["ConstraintDescription"], WORKFORCE_NAME_RULE);
+    // What the pattern and lengths accept, the function accepts.
+    let template_accepts = |name: &str| {
+        let mut chars = name.chars();
+        (1..=MAX_WORKFORCE_NAME_LEN).contains(&name.len())
+            && chars
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    for name in [
+        "labeling-workforce",
+        "a",
+        "0-",
+        "Labeling",
+        "-a",
+        "a_b",
+        &"a".repeat(58),
+        &"a".repeat(59),
+        "",
+    ] {
+        assert_eq!(
+            template_accepts(name),
+            property_workforce_name_problem(name).is_none(),
+            "{name}"
+        );
+    }
+    // The team the template names stays a valid team name at the limit.
+    let team = template.resource("Workforce").unwrap()["Properties"]["WorkteamName"].clone();
+    assert_eq!(
+        team,
+        serde_json::json!({"Fn::Sub": "${WorkforceName}-team"})
+    );
+    assert!(
+        create_workforce::properties::workteam_name_problem(&format!("{}-team", "a".repeat(58)))
+            .is_none()
+    );
+}

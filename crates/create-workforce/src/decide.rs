@@ -1,10 +1,11 @@
 //! The decisions, without I/O: what a region's workforces mean for a Create,
 //! whether a workforce is provably ours, whether an Update is in place or a
-//! replacement, what UpdateWorkforce must send, and when a wait is over.
+//! replacement, what UpdateWorkforce must send, what to do with the work
+//! team, which other teams stand in the way, and when a wait is over.
 
 use crate::error::WorkforceError;
 use crate::properties::{Identity, VpcConfig, WorkforceProperties, canonical};
-use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus};
+use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus, Workteam};
 use std::time::Duration;
 
 /// A workforce as DescribeWorkforce / ListWorkforces report it, reduced to
@@ -141,33 +142,26 @@ pub enum Ownership {
     NotOurs(String),
 }
 
-/// A workforce is ours only if its name is the PhysicalResourceId and its
-/// CognitoConfig is the pool and client of the properties. The name is
+/// A workforce is ours only if its name is the one the properties give and
+/// its CognitoConfig is the pool and client of the properties. The name is
 /// checked too because it is unverified whether DescribeWorkforce insists on
-/// the name matching the region's workforce.
-pub fn ownership(
-    observed: Option<&Observed>,
-    physical_id: &str,
-    owner: &Identity<'_>,
-) -> Ownership {
+/// the name matching the region's workforce. (The PhysicalResourceId is the
+/// name the workforce was first created with; after a rename the
+/// properties name the live one.)
+pub fn ownership(observed: Option<&Observed>, owner: &Identity<'_>) -> Ownership {
     let Some(workforce) = observed else {
         return Ownership::Missing;
     };
-    if workforce.name != physical_id {
+    if workforce.name != owner.name {
         return Ownership::NotOurs(format!(
-            "the region's workforce is {:?}, not {physical_id:?}",
-            workforce.name
-        ));
-    }
-    if physical_id != owner.name {
-        return Ownership::NotOurs(format!(
-            "the properties name workforce {:?}, not {physical_id:?}",
-            owner.name
+            "the region's workforce is {:?}, not {:?}",
+            workforce.name, owner.name
         ));
     }
     if !workforce.has_cognito(owner) {
         return Ownership::NotOurs(format!(
-            "workforce {physical_id:?} has {}, but the properties say user pool {}, app client {}",
+            "workforce {:?} has {}, but the properties say user pool {}, app client {}",
+            owner.name,
             workforce.cognito_text(),
             owner.user_pool_id,
             owner.client_id
@@ -176,10 +170,11 @@ pub fn ownership(
     Ownership::Ours
 }
 
-/// What to do with the workforce an Update finds under its PhysicalResourceId.
+/// What an Update does with the workforces.
 #[derive(Debug, PartialEq, Eq)]
 pub enum UpdatePlan {
-    /// Same name, pool and client: UpdateWorkforce.
+    /// Same name, pool and client (or a retried replacement that already
+    /// made the wanted workforce): UpdateWorkforce, then the team.
     InPlace,
     /// A different workforce is wanted: deal with the old one, then create.
     Replace(OldWorkforce),
@@ -187,38 +182,46 @@ pub enum UpdatePlan {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum OldWorkforce {
-    /// Provably ours: delete it (the region holds one workforce) and wait.
-    Delete,
+    /// Provably ours: delete its team and it (the region holds one
+    /// workforce) and wait.
+    Delete(Observed),
     /// Already gone (deleted out of band, or by an earlier attempt).
     Gone,
     /// Not provably ours: left alone; the text says why.
     Keep(String),
 }
 
-/// Plans an Update of the resource whose PhysicalResourceId is `physical_id`.
-/// `observed` is what DescribeWorkforce says about `physical_id`; `old` the
-/// OldResourceProperties (None when they no longer parse).
+/// Plans an Update. `old` are the OldResourceProperties (None when they no
+/// longer parse); `observed_old` is what DescribeWorkforce says about the
+/// workforce they name (or about the PhysicalResourceId without them);
+/// `observed_new` about the workforce the new properties name.
+///
+/// A rollback is an Update with the properties swapped, so the same plan
+/// deletes the workforce the failed update made and recreates the old one.
 pub fn plan_update(
-    physical_id: &str,
     new: &WorkforceProperties,
     old: Option<&WorkforceProperties>,
-    observed: Option<&Observed>,
+    observed_old: Option<&Observed>,
+    observed_new: Option<&Observed>,
 ) -> UpdatePlan {
     let wanted = new.identity();
-    // The live workforce is already the wanted one (in place, or a retried
-    // replacement that already created it).
-    if wanted.name == physical_id && observed.is_some_and(|workforce| workforce.is(&wanted)) {
+    if old.is_some_and(|old| old.identity() == wanted)
+        || observed_new.is_some_and(|workforce| workforce.is(&wanted))
+    {
         return UpdatePlan::InPlace;
     }
     let old_workforce = match old {
-        None => match observed {
+        None => match observed_old {
             None => OldWorkforce::Gone,
             Some(_) => OldWorkforce::Keep(
                 "OldResourceProperties are missing or unreadable, so it cannot be proved to be this resource's".to_owned(),
             ),
         },
-        Some(old) => match ownership(observed, physical_id, &old.identity()) {
-            Ownership::Ours => OldWorkforce::Delete,
+        Some(old) => match ownership(observed_old, &old.identity()) {
+            Ownership::Ours => match observed_old {
+                Some(workforce) => OldWorkforce::Delete(workforce.clone()),
+                None => OldWorkforce::Gone,
+            },
             Ownership::Missing => OldWorkforce::Gone,
             Ownership::NotOurs(why) => OldWorkforce::Keep(why),
         },
@@ -263,6 +266,143 @@ pub fn changes(desired: &WorkforceProperties, observed: &Observed) -> Option<Cha
             vpc,
         })
     }
+}
+
+/// A work team as ListWorkteams reports it, reduced to what the decisions
+/// look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedTeam {
+    pub name: String,
+    pub arn: String,
+    pub workforce_arn: Option<String>,
+    pub description: String,
+    /// The Cognito member definitions: (user pool, app client, group).
+    pub cognito: Vec<CognitoMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CognitoMember {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub group: String,
+}
+
+impl From<&Workteam> for ObservedTeam {
+    fn from(team: &Workteam) -> Self {
+        Self {
+            name: team.workteam_name().unwrap_or_default().to_owned(),
+            arn: team.workteam_arn().unwrap_or_default().to_owned(),
+            workforce_arn: team.workforce_arn().map(str::to_owned),
+            description: team.description().unwrap_or_default().to_owned(),
+            cognito: team
+                .member_definitions()
+                .iter()
+                .filter_map(|member| member.cognito_member_definition())
+                .map(|cognito| CognitoMember {
+                    user_pool_id: cognito.user_pool().unwrap_or_default().to_owned(),
+                    client_id: cognito.client_id().unwrap_or_default().to_owned(),
+                    group: cognito.user_group().unwrap_or_default().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ObservedTeam {
+    fn is_on(&self, workforce_arn: &str) -> bool {
+        self.workforce_arn.as_deref() == Some(workforce_arn)
+    }
+}
+
+/// The one member definition this resource gives its team.
+pub fn wanted_member(p: &WorkforceProperties) -> CognitoMember {
+    CognitoMember {
+        user_pool_id: p.user_pool_id.clone(),
+        client_id: p.client_id.clone(),
+        group: p.worker_group_name.clone(),
+    }
+}
+
+/// What to do about the work team the properties name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamPlan {
+    /// It is there as wanted: adopt it.
+    Keep(ObservedTeam),
+    Create,
+    /// It is ours but differs: UpdateWorkteam with what differs.
+    Update {
+        arn: String,
+        members: Option<CognitoMember>,
+        description: Option<String>,
+    },
+}
+
+/// Decides about the team `p` names on the (Active) workforce `workforce_arn`,
+/// given the region's teams. `claimed`: the OldResourceProperties named a
+/// team of the same name, so a team by that name on our workforce is this
+/// resource's even when its group differs (a changed WorkerGroupName).
+pub fn plan_team(
+    p: &WorkforceProperties,
+    workforce_arn: &str,
+    teams: &[ObservedTeam],
+    claimed: bool,
+) -> Result<TeamPlan, WorkforceError> {
+    let Some(team) = teams.iter().find(|team| team.name == p.workteam_name) else {
+        return Ok(TeamPlan::Create);
+    };
+    if !team.is_on(workforce_arn) {
+        return Err(WorkforceError::TeamElsewhere {
+            team: team.name.clone(),
+            workforce: team
+                .workforce_arn
+                .clone()
+                .unwrap_or_else(|| "an unknown workforce".to_owned()),
+        });
+    }
+    let member = wanted_member(p);
+    let members_match = team.cognito == [member.clone()];
+    let description_matches = team.description == p.description();
+    if members_match && description_matches {
+        return Ok(TeamPlan::Keep(team.clone()));
+    }
+    if !members_match && !claimed {
+        return Err(WorkforceError::TeamTaken {
+            team: team.name.clone(),
+            groups: team
+                .cognito
+                .iter()
+                .map(|member| member.group.clone())
+                .collect(),
+            wanted: p.worker_group_name.clone(),
+        });
+    }
+    Ok(TeamPlan::Update {
+        arn: team.arn.clone(),
+        members: (!members_match).then_some(member),
+        description: (!description_matches).then(|| p.description().to_owned()),
+    })
+}
+
+/// The names of the teams on `workforce_arn` other than `ours` (the team
+/// the properties of this resource name): SageMaker will not delete a
+/// workforce that has any, and this resource deletes only its own team.
+pub fn other_teams(teams: &[ObservedTeam], workforce_arn: &str, ours: &str) -> Vec<String> {
+    teams
+        .iter()
+        .filter(|team| team.is_on(workforce_arn) && team.name != ours)
+        .map(|team| team.name.clone())
+        .collect()
+}
+
+/// This resource's own team `name`, if it is on `workforce_arn`.
+pub fn own_team<'a>(
+    teams: &'a [ObservedTeam],
+    workforce_arn: &str,
+    name: &str,
+) -> Option<&'a ObservedTeam> {
+    teams
+        .iter()
+        .find(|team| team.name == name && team.is_on(workforce_arn))
 }
 
 /// One look at a workforce while waiting for it.
@@ -384,7 +524,8 @@ mod tests {
 
     fn properties(name: &str, pool: &str, client: &str) -> WorkforceProperties {
         serde_json::from_value(
-            json!({"WorkforceName": name, "UserPoolId": pool, "ClientId": client}),
+            json!({"WorkforceName": name, "UserPoolId": pool, "ClientId": client,
+            "WorkteamName": format!("{name}-team"), "WorkerGroupName": "workers"}),
         )
         .unwrap()
     }
@@ -442,30 +583,27 @@ mod tests {
     fn ownership_needs_name_pool_and_client() {
         let owner = properties("wf", POOL, CLIENT);
         let ours = workforce("wf", POOL, CLIENT, Status::Active);
-        assert_eq!(
-            ownership(Some(&ours), "wf", &owner.identity()),
-            Ownership::Ours
-        );
-        assert_eq!(ownership(None, "wf", &owner.identity()), Ownership::Missing);
+        assert_eq!(ownership(Some(&ours), &owner.identity()), Ownership::Ours);
+        assert_eq!(ownership(None, &owner.identity()), Ownership::Missing);
 
         let other_pool = workforce("wf", "us-east-1_Other", CLIENT, Status::Active);
         assert!(
-            matches!(ownership(Some(&other_pool), "wf", &owner.identity()), Ownership::NotOurs(why) if why.contains("us-east-1_Other"))
+            matches!(ownership(Some(&other_pool), &owner.identity()), Ownership::NotOurs(why) if why.contains("us-east-1_Other"))
         );
         let other_client = workforce("wf", POOL, "client2", Status::Active);
         assert!(matches!(
-            ownership(Some(&other_client), "wf", &owner.identity()),
+            ownership(Some(&other_client), &owner.identity()),
             Ownership::NotOurs(_)
         ));
         // Describe answered with a differently named workforce.
         let renamed = workforce("default", POOL, CLIENT, Status::Active);
         assert!(
-            matches!(ownership(Some(&renamed), "wf", &owner.identity()), Ownership::NotOurs(why) if why.contains("default"))
+            matches!(ownership(Some(&renamed), &owner.identity()), Ownership::NotOurs(why) if why.contains("default"))
         );
-        // Properties that name another workforce than the physical id.
+        // Properties that name another workforce than the one described.
         let other_props = properties("wf2", POOL, CLIENT);
         assert!(matches!(
-            ownership(Some(&ours), "wf", &other_props.identity()),
+            ownership(Some(&ours), &other_props.identity()),
             Ownership::NotOurs(_)
         ));
         // An OIDC workforce has no Cognito config at all.
@@ -475,7 +613,7 @@ mod tests {
             ..ours
         };
         assert!(
-            matches!(ownership(Some(&oidc), "wf", &owner.identity()), Ownership::NotOurs(why) if why.contains("OIDC"))
+            matches!(ownership(Some(&oidc), &owner.identity()), Ownership::NotOurs(why) if why.contains("OIDC"))
         );
     }
 
@@ -484,11 +622,17 @@ mod tests {
         let props = properties("wf", POOL, CLIENT);
         let live = workforce("wf", POOL, CLIENT, Status::Active);
         assert_eq!(
-            plan_update("wf", &props, Some(&props), Some(&live)),
+            plan_update(&props, Some(&props), Some(&live), Some(&live)),
             UpdatePlan::InPlace
         );
         assert_eq!(
-            plan_update("wf", &props, None, Some(&live)),
+            plan_update(&props, None, Some(&live), Some(&live)),
+            UpdatePlan::InPlace
+        );
+        // Same identity, workforce gone out of band: in place too (the
+        // wait then says it vanished).
+        assert_eq!(
+            plan_update(&props, Some(&props), None, None),
             UpdatePlan::InPlace
         );
     }
@@ -502,28 +646,43 @@ mod tests {
             properties("wf", "us-east-1_Pool2", CLIENT),
             properties("wf", POOL, "client2"),
         ] {
+            let observed_new = (new.workforce_name == "wf").then_some(&live);
             assert_eq!(
-                plan_update("wf", &new, Some(&old), Some(&live)),
-                UpdatePlan::Replace(OldWorkforce::Delete),
+                plan_update(&new, Some(&old), Some(&live), observed_new),
+                UpdatePlan::Replace(OldWorkforce::Delete(live.clone())),
                 "{new:?}"
             );
         }
         let new = properties("wf2", POOL, CLIENT);
         assert_eq!(
-            plan_update("wf", &new, Some(&old), None),
+            plan_update(&new, Some(&old), None, None),
             UpdatePlan::Replace(OldWorkforce::Gone)
         );
         // The live workforce has another client than the old properties say.
         let foreign = workforce("wf", POOL, "client9", Status::Active);
         assert!(matches!(
-            plan_update("wf", &new, Some(&old), Some(&foreign)),
+            plan_update(&new, Some(&old), Some(&foreign), None),
             UpdatePlan::Replace(OldWorkforce::Keep(_))
         ));
         // Without old properties nothing can be proved.
         assert!(matches!(
-            plan_update("wf", &new, None, Some(&live)),
+            plan_update(&new, None, Some(&live), None),
             UpdatePlan::Replace(OldWorkforce::Keep(_))
         ));
+    }
+
+    #[test]
+    fn a_rollback_deletes_the_workforce_the_failed_rename_made() {
+        // Forward: wf -> wf2, and wf2 ended Failed. CloudFormation's
+        // rollback sends wf as the new properties and wf2 as the old ones.
+        let original = properties("wf", POOL, CLIENT);
+        let failed_rename = properties("wf2", POOL, CLIENT);
+        let mut failed = workforce("wf2", POOL, CLIENT, Status::Failed);
+        failed.failure_reason = Some("planted".into());
+        assert_eq!(
+            plan_update(&original, Some(&failed_rename), Some(&failed), None),
+            UpdatePlan::Replace(OldWorkforce::Delete(failed))
+        );
     }
 
     #[test]
@@ -533,8 +692,128 @@ mod tests {
         let new = properties("wf", "us-east-1_Pool2", CLIENT);
         let replaced = workforce("wf", "us-east-1_Pool2", CLIENT, Status::Initializing);
         assert_eq!(
-            plan_update("wf", &new, Some(&old), Some(&replaced)),
+            plan_update(&new, Some(&old), Some(&replaced), Some(&replaced)),
             UpdatePlan::InPlace
+        );
+        // A new name whose workforce an earlier attempt already made.
+        let renamed = properties("wf2", POOL, CLIENT);
+        let made = workforce("wf2", POOL, CLIENT, Status::Active);
+        assert_eq!(
+            plan_update(&renamed, Some(&old), None, Some(&made)),
+            UpdatePlan::InPlace
+        );
+    }
+
+    fn team(name: &str, workforce: &str, group: &str) -> ObservedTeam {
+        ObservedTeam {
+            name: name.into(),
+            arn: format!("arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/{name}"),
+            workforce_arn: Some(format!(
+                "arn:aws:sagemaker:us-east-1:123456789012:workforce/{workforce}"
+            )),
+            description: crate::properties::DEFAULT_DESCRIPTION.into(),
+            cognito: vec![CognitoMember {
+                user_pool_id: POOL.into(),
+                client_id: CLIENT.into(),
+                group: group.into(),
+            }],
+        }
+    }
+
+    const WF_ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:workforce/wf";
+
+    #[test]
+    fn the_team_is_created_adopted_updated_or_refused() {
+        let p = properties("wf", POOL, CLIENT);
+        assert_eq!(plan_team(&p, WF_ARN, &[], false).unwrap(), TeamPlan::Create);
+        // Another team of another name does not matter.
+        let other = team("other", "wf", "workers");
+        assert_eq!(
+            plan_team(&p, WF_ARN, &[other], false).unwrap(),
+            TeamPlan::Create
+        );
+        let ours = team("wf-team", "wf", "workers");
+        assert_eq!(
+            plan_team(&p, WF_ARN, std::slice::from_ref(&ours), false).unwrap(),
+            TeamPlan::Keep(ours.clone())
+        );
+        // Another description: update only that.
+        let mut described = p.clone();
+        described.workteam_description = Some("new words".into());
+        assert_eq!(
+            plan_team(&described, WF_ARN, std::slice::from_ref(&ours), false).unwrap(),
+            TeamPlan::Update {
+                arn: ours.arn.clone(),
+                members: None,
+                description: Some("new words".into())
+            }
+        );
+        // Another group: ours (named in the old properties) is updated...
+        let mut regrouped = p.clone();
+        regrouped.worker_group_name = "labelers".into();
+        assert_eq!(
+            plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), true).unwrap(),
+            TeamPlan::Update {
+                arn: ours.arn.clone(),
+                members: Some(wanted_member(&regrouped)),
+                description: None
+            }
+        );
+        // ...a stranger's is refused, naming it.
+        let error = plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), false).unwrap_err();
+        assert!(matches!(error, WorkforceError::TeamTaken { .. }), "{error}");
+        assert!(error.to_string().contains("\"wf-team\""), "{error}");
+        // The name taken on another workforce: refused.
+        let elsewhere = team("wf-team", "default", "workers");
+        let error = plan_team(&p, WF_ARN, &[elsewhere], true).unwrap_err();
+        assert!(
+            matches!(error, WorkforceError::TeamElsewhere { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn other_teams_on_the_workforce_stand_in_the_way() {
+        let teams = vec![
+            team("wf-team", "wf", "workers"),
+            team("extra", "wf", "workers"),
+            team("elsewhere", "other", "workers"),
+        ];
+        assert_eq!(other_teams(&teams, WF_ARN, "wf-team"), ["extra"]);
+        assert_eq!(
+            other_teams(&teams[..1], WF_ARN, "wf-team"),
+            Vec::<String>::new()
+        );
+        assert_eq!(other_teams(&teams, WF_ARN, ""), ["wf-team", "extra"]);
+        assert!(own_team(&teams, WF_ARN, "wf-team").is_some());
+        assert!(own_team(&teams, WF_ARN, "elsewhere").is_none());
+    }
+
+    #[test]
+    fn observed_team_reads_the_sdk_shape() {
+        use aws_sdk_sagemaker::types::{CognitoMemberDefinition, MemberDefinition};
+        let sdk = Workteam::builder()
+            .workteam_name("wf-team")
+            .workteam_arn("arn:t")
+            .workforce_arn(WF_ARN)
+            .description("d")
+            .member_definitions(
+                MemberDefinition::builder()
+                    .cognito_member_definition(
+                        CognitoMemberDefinition::builder()
+                            .user_pool(POOL)
+                            .client_id(CLIENT)
+                            .user_group("workers")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let observed = ObservedTeam::from(&sdk);
+        assert_eq!(observed.workforce_arn.as_deref(), Some(WF_ARN));
+        assert_eq!(
+            observed.cognito,
+            [wanted_member(&properties("wf", POOL, CLIENT))]
         );
     }
 

@@ -36,6 +36,35 @@ pub enum WorkforceError {
     )]
     BeingDeleted { name: String },
 
+    #[error(
+        "workforce {workforce:?} has work teams this resource did not create: {}. SageMaker deletes a workforce only once it has no work teams, \
+         so {action} stopped before changing anything. Delete those teams (`aws sagemaker delete-workteam --workteam-name <name>`) \
+         or keep the workforce as it is, then retry",
+        teams.join(", ")
+    )]
+    OtherTeams {
+        workforce: String,
+        teams: Vec<String>,
+        /// "the rename" / "the delete".
+        action: &'static str,
+    },
+
+    #[error(
+        "work team {team:?} already exists on another workforce ({workforce}); choose another WorkteamName, or delete that team and retry"
+    )]
+    TeamElsewhere { team: String, workforce: String },
+
+    #[error(
+        "work team {team:?} already exists on this workforce with Cognito group(s) [{}], not {wanted:?}, and this resource did not create it; \
+         choose another WorkteamName, or delete that team and retry",
+        groups.join(", ")
+    )]
+    TeamTaken {
+        team: String,
+        groups: Vec<String>,
+        wanted: String,
+    },
+
     #[error("SageMaker {operation} for {target} failed: {detail}")]
     Aws {
         operation: &'static str,
@@ -76,10 +105,24 @@ impl WorkforceError {
         }
     }
 
+    /// SageMaker's way of saying a work team does not exist.
+    pub fn is_team_not_found(&self) -> bool {
+        matches!(self, Self::Aws { code, message, .. } if is_team_not_found(code.as_deref(), message.as_deref()))
+    }
+
     /// SageMaker's way of saying a workforce does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Aws { code, message, .. } if is_not_found(code.as_deref(), message.as_deref()))
     }
+}
+
+/// SageMaker's not-found for a work team (the emulator says "The work team
+/// <name> does not exist."; the exact real text is unverified, so any
+/// not-found code or "does not exist" message counts).
+pub fn is_team_not_found(code: Option<&str>, message: Option<&str>) -> bool {
+    matches!(code, Some("ResourceNotFound" | "ResourceNotFoundException"))
+        || (code == Some("ValidationException")
+            && message.is_some_and(|message| message.contains("does not exist")))
 }
 
 /// `ValidationException` with "No workforce" in the message is SageMaker's
@@ -133,5 +176,28 @@ mod tests {
             next: "x",
         };
         assert!(late.to_string().contains("still Initializing"), "{late}");
+        let blocked = WorkforceError::OtherTeams {
+            workforce: "wf".into(),
+            teams: vec!["a".into(), "b".into()],
+            action: "the rename",
+        };
+        let text = blocked.to_string();
+        assert!(
+            text.contains("a, b") && text.contains("the rename stopped before changing anything"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn team_not_found() {
+        assert!(is_team_not_found(
+            Some("ValidationException"),
+            Some("The work team t does not exist.")
+        ));
+        assert!(is_team_not_found(Some("ResourceNotFound"), None));
+        assert!(!is_team_not_found(
+            Some("ValidationException"),
+            Some("1 validation error")
+        ));
     }
 }

@@ -1,10 +1,13 @@
 //! `Custom::PrivateWorkforce`: a SageMaker Ground Truth private workforce
-//! on a Cognito user pool and app client, created, updated and deleted with
-//! CloudFormation, waiting for it to settle.
+//! on a Cognito user pool and app client, and its one work team, created,
+//! updated and deleted with CloudFormation, waiting for it to settle. The
+//! resource owns the team so that a rename (delete team and workforce,
+//! create both anew) and its rollback are one resource's Update.
 //!
 //! - [`properties`]: the typed, validated properties;
 //! - [`decide`]: the decisions, without I/O (adopt / conflict / create,
-//!   in place / replace, is it ours, what to update, when a wait is over);
+//!   in place / replace, is it ours, what to update, the work team and the
+//!   teams in the way, when a wait is over);
 //! - [`resource`]: the SageMaker calls around them.
 
 pub mod decide;
@@ -27,9 +30,18 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
         "VpcId",
         "SubnetIds",
         "SecurityGroupIds",
+        "WorkteamName",
+        "WorkteamDescription",
+        "WorkerGroupName",
     ],
-    required: &["WorkforceName", "UserPoolId", "ClientId"],
-    data_keys: &["WorkforceArn", "WorkforceName", "SubDomain"],
+    required: &[
+        "WorkforceName",
+        "UserPoolId",
+        "ClientId",
+        "WorkteamName",
+        "WorkerGroupName",
+    ],
+    data_keys: &["WorkforceArn", "WorkforceName", "SubDomain", "WorkteamArn"],
 };
 
 #[cfg(test)]
@@ -48,6 +60,9 @@ mod tests {
             "VpcId" => json!("vpc-0abc123"),
             "SubnetIds" => json!(["subnet-0abc", "subnet-0def"]),
             "SecurityGroupIds" => json!(["sg-0abc"]),
+            "WorkteamName" => json!("labelers-team"),
+            "WorkteamDescription" => json!("Private labeling team of stack s"),
+            "WorkerGroupName" => json!("workers"),
             other => panic!("no sample for {other}"),
         }
     }

@@ -6,8 +6,24 @@ use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// Longest workforce name (SageMaker model).
+/// Longest workforce name SageMaker accepts (model): the rule for
+/// PhysicalResourceIds this function issued.
 pub const MAX_NAME_LEN: usize = 63;
+/// Longest WorkforceName this resource takes: its team is named
+/// `<WorkforceName>-team` in the template, and a team name has at most 63
+/// characters.
+pub const MAX_WORKFORCE_NAME_LEN: usize = 58;
+/// The WorkforceName rule, said once (template.yaml's ConstraintDescription
+/// says the same). Lowercase only: SageMaker writes some resource names into
+/// ARNs in lowercase, and the template's IAM statements are scoped to
+/// `workforce/<WorkforceName>`, so only a lowercase name is sure to match.
+pub const WORKFORCE_NAME_RULE: &str = "must be 1-58 characters of a-z, 0-9 and '-', starting with a letter or digit (lowercase, so the IAM statements scoped to the workforce and its \"<name>-team\" work team match their ARNs; 58 leaves room for \"-team\")";
+/// Longest work team name (SageMaker model).
+pub const MAX_WORKTEAM_NAME_LEN: usize = 63;
+/// Work team descriptions: 1-200 characters (SageMaker model).
+pub const MAX_DESCRIPTION_LEN: usize = 200;
+/// Cognito group names: 1-128 characters.
+pub const MAX_GROUP_NAME_LEN: usize = 128;
 /// Most CIDRs a SourceIpConfig takes ("one to ten", SageMaker docs).
 pub const MAX_CIDRS: usize = 10;
 /// Most subnets and security groups a WorkforceVpcConfig takes.
@@ -35,7 +51,20 @@ pub struct WorkforceProperties {
     pub subnet_ids: Vec<String>,
     #[serde(default, deserialize_with = "cfn::string_list")]
     pub security_group_ids: Vec<String>,
+    /// The work team this resource keeps on its workforce.
+    #[serde(deserialize_with = "cfn::string")]
+    pub workteam_name: String,
+    /// Empty means the default description.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub workteam_description: Option<String>,
+    /// The Cognito group whose members are the team.
+    #[serde(deserialize_with = "cfn::string")]
+    pub worker_group_name: String,
 }
+
+/// The description a team gets when WorkteamDescription is not given
+/// (CreateWorkteam requires one).
+pub const DEFAULT_DESCRIPTION: &str = "Private labeling work team";
 
 fn optional_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let text = cfn::string(deserializer)?;
@@ -93,6 +122,13 @@ impl WorkforceProperties {
         }
     }
 
+    /// The work team description to send: the property, or the default.
+    pub fn description(&self) -> &str {
+        self.workteam_description
+            .as_deref()
+            .unwrap_or(DEFAULT_DESCRIPTION)
+    }
+
     /// The VPC config asked for (meaningful once `validate` passed: all three
     /// parts or none).
     pub fn vpc(&self) -> Option<VpcConfig> {
@@ -143,8 +179,23 @@ impl WorkforceProperties {
 
 impl Properties for WorkforceProperties {
     fn validate(&self) -> Result<(), InvalidProperty> {
-        if let Some(problem) = workforce_name_problem(&self.workforce_name) {
+        if let Some(problem) = property_workforce_name_problem(&self.workforce_name) {
             return Err(InvalidProperty::new("WorkforceName", problem));
+        }
+        if let Some(problem) = workteam_name_problem(&self.workteam_name) {
+            return Err(InvalidProperty::new("WorkteamName", problem));
+        }
+        if let Some(description) = &self.workteam_description {
+            let length = description.chars().count();
+            if length > MAX_DESCRIPTION_LEN {
+                return Err(InvalidProperty::new(
+                    "WorkteamDescription",
+                    format!("must be at most {MAX_DESCRIPTION_LEN} characters (got {length})"),
+                ));
+            }
+        }
+        if let Some(problem) = group_name_problem(&self.worker_group_name) {
+            return Err(InvalidProperty::new("WorkerGroupName", problem));
         }
         if let Some(problem) = user_pool_id_problem(&self.user_pool_id) {
             return Err(InvalidProperty::new("UserPoolId", problem));
@@ -202,6 +253,63 @@ pub fn workforce_name_problem(name: &str) -> Option<String> {
         return Some(format!("{rule} (got {}, {length} characters)", shown(name)));
     }
     None
+}
+
+/// Why `name` cannot be this resource's WorkforceName (stricter than
+/// SageMaker's own rule, see [`WORKFORCE_NAME_RULE`]), or `None` if it can.
+pub fn property_workforce_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    let first_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let rest_ok = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if length == 0 || length > MAX_WORKFORCE_NAME_LEN || !first_ok || !rest_ok {
+        return Some(format!(
+            "{WORKFORCE_NAME_RULE} (got {}, {length} characters)",
+            shown(name)
+        ));
+    }
+    None
+}
+
+/// Why `name` cannot be a work team name (SageMaker:
+/// `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`, 1-63 characters, no hyphen at
+/// either end), or `None` if it can.
+pub fn workteam_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    let ends_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    let all_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if length == 0 || length > MAX_WORKTEAM_NAME_LEN || !ends_ok || !all_ok {
+        return Some(format!(
+            "must be 1-{MAX_WORKTEAM_NAME_LEN} characters of a-z, A-Z, 0-9 and '-', with a letter or digit at both ends (got {}, {length} characters)",
+            shown(name)
+        ));
+    }
+    None
+}
+
+/// Why `name` cannot be a Cognito group name (1-128 letters, marks,
+/// symbols, numbers or punctuation, no whitespace), or `None` if it can.
+pub fn group_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    let ok = (1..=MAX_GROUP_NAME_LEN).contains(&length)
+        && !name.chars().any(|c| c.is_whitespace() || c.is_control());
+    (!ok).then(|| {
+        format!(
+            "must be a Cognito group name: 1-{MAX_GROUP_NAME_LEN} characters without spaces (got {}); pass the group's Ref",
+            shown(name)
+        )
+    })
 }
 
 /// Why `id` cannot be a user pool id (`<region>_<id>`, SageMaker's pattern
@@ -308,7 +416,8 @@ mod tests {
     }
 
     fn minimal() -> Value {
-        json!({"WorkforceName": "labelers", "UserPoolId": "us-east-1_AbC123", "ClientId": "3n4b5urk1ft4fl3mg5e62d9ado"})
+        json!({"WorkforceName": "labelers", "UserPoolId": "us-east-1_AbC123", "ClientId": "3n4b5urk1ft4fl3mg5e62d9ado",
+               "WorkteamName": "labelers-team", "WorkerGroupName": "workers"})
     }
 
     fn with(key: &str, value: Value) -> Value {
@@ -349,6 +458,52 @@ mod tests {
         let error = rule_broken(with("WorkforceName", json!("my_workforce")));
         assert_eq!(error.property, "WorkforceName");
         assert!(error.rule.contains("\"my_workforce\""), "{error}");
+    }
+
+    #[test]
+    fn the_workforce_name_property_is_lowercase_and_leaves_room_for_the_team_suffix() {
+        for good in ["a", "a1", "my-workforce", "x-", &"a".repeat(58)] {
+            assert!(property_workforce_name_problem(good).is_none(), "{good}");
+        }
+        for bad in ["", "-a", "A1", "MyWorkforce", "a_b", &"a".repeat(59)] {
+            let problem = property_workforce_name_problem(bad).unwrap();
+            assert!(problem.starts_with(WORKFORCE_NAME_RULE), "{problem}");
+        }
+        // SageMaker's own rule still recognises every name it accepts as an
+        // id this function may have issued.
+        assert!(is_workforce_name(&"A".repeat(63)));
+        let error = rule_broken(with("WorkforceName", json!("Labelers")));
+        assert_eq!(error.property, "WorkforceName");
+        assert!(error.rule.contains("lowercase"), "{error}");
+    }
+
+    #[test]
+    fn work_team_properties_follow_sagemaker_and_cognito() {
+        for good in ["t", "labelers-team", "a--b", &"a".repeat(63)] {
+            assert!(workteam_name_problem(good).is_none(), "{good}");
+        }
+        for bad in ["", "-a", "a-", "a_b", &"a".repeat(64)] {
+            assert!(workteam_name_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(
+            rule_broken(with("WorkteamName", json!("team-"))).property,
+            "WorkteamName"
+        );
+        assert_eq!(
+            rule_broken(with("WorkerGroupName", json!("my workers"))).property,
+            "WorkerGroupName"
+        );
+        assert_eq!(
+            rule_broken(with("WorkerGroupName", json!(""))).property,
+            "WorkerGroupName"
+        );
+        assert_eq!(
+            rule_broken(with("WorkteamDescription", json!("d".repeat(201)))).property,
+            "WorkteamDescription"
+        );
+        let described = parse(with("WorkteamDescription", json!("Team of stack s"))).unwrap();
+        assert_eq!(described.description(), "Team of stack s");
+        assert_eq!(parse(minimal()).unwrap().description(), DEFAULT_DESCRIPTION);
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! `Custom::PrivateWorkforce`: the SageMaker calls around the decisions.
 
 use crate::decide::{
-    self, BeforeDelete, Changes, Existing, Observed, OldWorkforce, Ownership, Poll, UpdatePlan,
-    VpcChange,
+    self, BeforeDelete, Changes, CognitoMember, Existing, Observed, ObservedTeam, OldWorkforce,
+    Ownership, Poll, TeamPlan, UpdatePlan, VpcChange,
 };
 use crate::error::WorkforceError;
 use crate::properties::{self, VpcConfig, WorkforceProperties};
 use aws_sdk_sagemaker::Client;
-use aws_sdk_sagemaker::types::{CognitoConfig, SourceIpConfig, WorkforceVpcConfigRequest};
+use aws_sdk_sagemaker::types::{
+    CognitoConfig, CognitoMemberDefinition, MemberDefinition, SourceIpConfig,
+    WorkforceVpcConfigRequest,
+};
 use custom_resource::{Context, CustomResource, Outcome};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -16,9 +19,12 @@ use tokio::time::Instant;
 /// own "still <Status>" error, not the generic timeout, reaches the event.
 const WAIT_MARGIN: Duration = Duration::from_millis(500);
 
-/// ListWorkforces pages read at most (a region holds one private workforce;
-/// this only bounds a misbehaving paginator).
+/// ListWorkforces / ListWorkteams pages read at most (a region holds one
+/// private workforce and few teams; this only bounds a misbehaving
+/// paginator).
 const MAX_LIST_PAGES: usize = 20;
+/// ListWorkteams page size (the model's maximum).
+const TEAMS_PER_PAGE: i32 = 100;
 
 /// What to say when a wait runs out of time.
 struct Goal {
@@ -141,12 +147,16 @@ impl PrivateWorkforce {
     }
 
     /// Create (also the second half of a replacement): adopt our own
-    /// workforce, refuse another, or create one; then wait for Active.
+    /// workforce, refuse another, or create one; wait for Active; then the
+    /// work team. `claim`: a Create claims the workforce's name as its
+    /// PhysicalResourceId as soon as the workforce exists, so a failure's
+    /// rollback Delete cleans it up (an Update keeps its id).
     async fn create_or_adopt(
         &self,
         ctx: &Context,
         p: &WorkforceProperties,
-    ) -> Result<Outcome, WorkforceError> {
+        claim: bool,
+    ) -> Result<Observed, WorkforceError> {
         let name = p.workforce_name.as_str();
         let region = self.list().await?;
         match decide::classify(&region, &p.identity()) {
@@ -175,15 +185,17 @@ impl PrivateWorkforce {
                 }
             }
         }
-        // Ours from here on: a failure answers with its name, so the
-        // rollback's Delete cleans it up.
-        ctx.claim_physical_id(name);
+        if claim {
+            // Ours from here on: a failure answers with its name, so the
+            // rollback's Delete cleans it up.
+            ctx.claim_physical_id(name);
+        }
         let workforce = self
             .wait(ctx, name, &CREATED, |observed| {
                 decide::until_active(name, observed)
             })
             .await??;
-        Ok(outcome(&workforce))
+        Ok(workforce)
     }
 
     async fn send_create(&self, p: &WorkforceProperties) -> Result<(), WorkforceError> {
@@ -217,7 +229,7 @@ impl PrivateWorkforce {
         &self,
         ctx: &Context,
         p: &WorkforceProperties,
-    ) -> Result<Outcome, WorkforceError> {
+    ) -> Result<Observed, WorkforceError> {
         let name = p.workforce_name.as_str();
         let live = self
             .wait(ctx, name, &UPDATED, |observed| {
@@ -239,7 +251,7 @@ impl PrivateWorkforce {
                 decide::until_active(name, observed)
             })
             .await??;
-        Ok(outcome(&workforce))
+        Ok(workforce)
     }
 
     async fn send_update(&self, name: &str, changes: &Changes) -> Result<(), WorkforceError> {
@@ -258,6 +270,169 @@ impl PrivateWorkforce {
             WorkforceError::aws("UpdateWorkforce", format!("workforce {name:?}"), error)
         })?;
         Ok(())
+    }
+
+    /// Every work team in the region.
+    async fn list_teams(&self) -> Result<Vec<ObservedTeam>, WorkforceError> {
+        let mut teams = Vec::new();
+        let mut next_token: Option<String> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            let page = self
+                .client
+                .list_workteams()
+                .max_results(TEAMS_PER_PAGE)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|error| WorkforceError::aws("ListWorkteams", "the region", error))?;
+            teams.extend(page.workteams().iter().map(ObservedTeam::from));
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(teams)
+    }
+
+    async fn send_create_team(&self, p: &WorkforceProperties) -> Result<String, WorkforceError> {
+        let created = self
+            .client
+            .create_workteam()
+            .workteam_name(&p.workteam_name)
+            .workforce_name(&p.workforce_name)
+            .member_definitions(member_definition(&decide::wanted_member(p)))
+            .description(p.description())
+            .send()
+            .await
+            .map_err(|error| {
+                WorkforceError::aws(
+                    "CreateWorkteam",
+                    format!("work team {:?}", p.workteam_name),
+                    error,
+                )
+            })?;
+        Ok(created.workteam_arn().unwrap_or_default().to_owned())
+    }
+
+    async fn send_update_team(
+        &self,
+        name: &str,
+        members: Option<&CognitoMember>,
+        description: Option<&str>,
+    ) -> Result<(), WorkforceError> {
+        let mut request = self.client.update_workteam().workteam_name(name);
+        if let Some(member) = members {
+            request = request.member_definitions(member_definition(member));
+        }
+        if let Some(description) = description {
+            request = request.description(description);
+        }
+        request.send().await.map_err(|error| {
+            WorkforceError::aws("UpdateWorkteam", format!("work team {name:?}"), error)
+        })?;
+        Ok(())
+    }
+
+    /// DeleteWorkteam; a team already gone is fine.
+    async fn send_delete_team(&self, name: &str) -> Result<(), WorkforceError> {
+        match self
+            .client
+            .delete_workteam()
+            .workteam_name(name)
+            .send()
+            .await
+        {
+            Ok(_) => {
+                tracing::info!(team = name, "DeleteWorkteam accepted");
+                Ok(())
+            }
+            Err(error) => {
+                let error =
+                    WorkforceError::aws("DeleteWorkteam", format!("work team {name:?}"), error);
+                if error.is_team_not_found() {
+                    tracing::info!(team = name, "work team already gone");
+                    Ok(())
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+
+    /// Makes the team `p` names exist on `workforce` as `p` describes it;
+    /// answers its ARN. `claimed`: the old properties named this team.
+    async fn ensure_team(
+        &self,
+        p: &WorkforceProperties,
+        workforce: &Observed,
+        claimed: bool,
+    ) -> Result<String, WorkforceError> {
+        let teams = self.list_teams().await?;
+        let team = p.workteam_name.as_str();
+        match decide::plan_team(p, &workforce.arn, &teams, claimed)? {
+            TeamPlan::Keep(existing) => {
+                tracing::info!(team, "the work team is already as wanted");
+                Ok(existing.arn)
+            }
+            TeamPlan::Update {
+                arn,
+                members,
+                description,
+            } => {
+                self.send_update_team(team, members.as_ref(), description.as_deref())
+                    .await?;
+                tracing::info!(team, ?members, ?description, "UpdateWorkteam accepted");
+                Ok(arn)
+            }
+            TeamPlan::Create => match self.send_create_team(p).await {
+                Ok(arn) => {
+                    tracing::info!(team, "CreateWorkteam accepted");
+                    Ok(arn)
+                }
+                Err(error) => {
+                    // A repeated delivery may have created it meanwhile.
+                    let teams = self.list_teams().await?;
+                    match decide::plan_team(p, &workforce.arn, &teams, false) {
+                        Ok(TeamPlan::Keep(existing)) => {
+                            tracing::info!(team, %error, "CreateWorkteam refused, but our team exists now: adopting it");
+                            Ok(existing.arn)
+                        }
+                        Ok(_) => Err(error),
+                        Err(conflict) => Err(conflict),
+                    }
+                }
+            },
+        }
+    }
+
+    /// Deletes this resource's team `team` and then the workforce (proved
+    /// ours by the caller), after checking that no other team is on it:
+    /// SageMaker refuses to delete a workforce with teams, and this
+    /// resource deletes only its own. Nothing is changed when it refuses.
+    async fn delete_team_and_workforce(
+        &self,
+        ctx: &Context,
+        workforce: &Observed,
+        team: &str,
+        action: &'static str,
+    ) -> Result<(), WorkforceError> {
+        let teams = self.list_teams().await?;
+        let others = decide::other_teams(&teams, &workforce.arn, team);
+        if !others.is_empty() {
+            return Err(WorkforceError::OtherTeams {
+                workforce: workforce.name.clone(),
+                teams: others,
+                action,
+            });
+        }
+        match decide::own_team(&teams, &workforce.arn, team) {
+            Some(_) => self.send_delete_team(team).await?,
+            None => tracing::info!(
+                team,
+                "no such work team on the workforce: nothing to delete"
+            ),
+        }
+        self.delete_and_wait(ctx, &workforce.name).await
     }
 
     /// Deletes a workforce already proved ours and waits until it is gone.
@@ -312,11 +487,24 @@ fn conflict(other: &Observed) -> WorkforceError {
     }
 }
 
-fn outcome(workforce: &Observed) -> Outcome {
-    Outcome::new(workforce.name.clone())
+fn outcome(physical_id: &str, workforce: &Observed, workteam_arn: String) -> Outcome {
+    Outcome::new(physical_id.to_owned())
         .with("WorkforceArn", workforce.arn.clone())
         .with("WorkforceName", workforce.name.clone())
         .with("SubDomain", workforce.sub_domain.clone())
+        .with("WorkteamArn", workteam_arn)
+}
+
+fn member_definition(member: &CognitoMember) -> MemberDefinition {
+    MemberDefinition::builder()
+        .cognito_member_definition(
+            CognitoMemberDefinition::builder()
+                .user_pool(&member.user_pool_id)
+                .client_id(&member.client_id)
+                .user_group(&member.group)
+                .build(),
+        )
+        .build()
 }
 
 fn source_ip_config(cidrs: &[String]) -> SourceIpConfig {
@@ -347,9 +535,15 @@ impl CustomResource for PrivateWorkforce {
         ctx: &Context,
         p: WorkforceProperties,
     ) -> Result<Outcome, WorkforceError> {
-        self.create_or_adopt(ctx, &p).await
+        let workforce = self.create_or_adopt(ctx, &p, true).await?;
+        let team = self.ensure_team(&p, &workforce, false).await?;
+        Ok(outcome(&p.workforce_name, &workforce, team))
     }
 
+    /// The PhysicalResourceId never changes on Update: a rename is, for
+    /// CloudFormation, an update of this one resource, so a rollback comes
+    /// back as an Update with the properties swapped (which recreates the
+    /// old workforce and team), never as a Delete of the new one.
     async fn update(
         &self,
         ctx: &Context,
@@ -357,25 +551,59 @@ impl CustomResource for PrivateWorkforce {
         p: WorkforceProperties,
         old: Option<WorkforceProperties>,
     ) -> Result<Outcome, WorkforceError> {
-        let live = self.describe(physical_id).await?;
-        match decide::plan_update(physical_id, &p, old.as_ref(), live.as_ref()) {
-            UpdatePlan::InPlace => self.update_in_place(ctx, &p).await,
-            UpdatePlan::Replace(old_workforce) => {
-                match old_workforce {
-                    OldWorkforce::Delete => {
-                        tracing::info!(old = physical_id, new = %p.workforce_name, "replacement: deleting the old workforce first (one workforce per region)");
-                        self.delete_and_wait(ctx, physical_id).await?;
-                    }
-                    OldWorkforce::Gone => {
-                        tracing::info!(old = physical_id, new = %p.workforce_name, "replacement: the old workforce is already gone");
-                    }
-                    OldWorkforce::Keep(why) => {
-                        tracing::warn!(old = physical_id, new = %p.workforce_name, %why, "replacement: old workforce left alone, it is not provably ours");
+        let old_name = old
+            .as_ref()
+            .map_or(physical_id, |old| old.workforce_name.as_str());
+        let observed_old = self.describe(old_name).await?;
+        let observed_new = if old_name == p.workforce_name {
+            observed_old.clone()
+        } else {
+            self.describe(&p.workforce_name).await?
+        };
+        let plan = decide::plan_update(
+            &p,
+            old.as_ref(),
+            observed_old.as_ref(),
+            observed_new.as_ref(),
+        );
+        let workforce = match plan {
+            UpdatePlan::InPlace => {
+                let workforce = self.update_in_place(ctx, &p).await?;
+                // A new WorkteamName alone: our old team goes first.
+                if let Some(old) = old
+                    .as_ref()
+                    .filter(|old| old.workteam_name != p.workteam_name)
+                {
+                    let teams = self.list_teams().await?;
+                    if decide::own_team(&teams, &workforce.arn, &old.workteam_name).is_some() {
+                        self.send_delete_team(&old.workteam_name).await?;
                     }
                 }
-                self.create_or_adopt(ctx, &p).await
+                workforce
             }
-        }
+            UpdatePlan::Replace(old_workforce) => {
+                match old_workforce {
+                    OldWorkforce::Delete(workforce) => {
+                        let team = old.as_ref().map_or("", |old| old.workteam_name.as_str());
+                        tracing::info!(old = %workforce.name, new = %p.workforce_name, "replacement: deleting the old work team and workforce first (one workforce per region)");
+                        self.delete_team_and_workforce(ctx, &workforce, team, "the rename")
+                            .await?;
+                    }
+                    OldWorkforce::Gone => {
+                        tracing::info!(old = old_name, new = %p.workforce_name, "replacement: the old workforce is already gone");
+                    }
+                    OldWorkforce::Keep(why) => {
+                        tracing::warn!(old = old_name, new = %p.workforce_name, %why, "replacement: old workforce left alone, it is not provably ours");
+                    }
+                }
+                self.create_or_adopt(ctx, &p, false).await?
+            }
+        };
+        let claimed = old
+            .as_ref()
+            .is_some_and(|old| old.workteam_name == p.workteam_name);
+        let team = self.ensure_team(&p, &workforce, claimed).await?;
+        Ok(outcome(physical_id, &workforce, team))
     }
 
     async fn delete(
@@ -384,20 +612,28 @@ impl CustomResource for PrivateWorkforce {
         physical_id: &str,
         p: WorkforceProperties,
     ) -> Result<(), WorkforceError> {
-        let live = self.describe(physical_id).await?;
-        match decide::ownership(live.as_ref(), physical_id, &p.identity()) {
+        let name = p.workforce_name.as_str();
+        let live = self.describe(name).await?;
+        match decide::ownership(live.as_ref(), &p.identity()) {
             Ownership::Missing => {
                 tracing::info!(
-                    workforce = physical_id,
+                    workforce = name,
+                    physical_id,
                     "no workforce by that name: nothing to delete"
                 );
                 Ok(())
             }
             Ownership::NotOurs(why) => {
-                tracing::info!(workforce = physical_id, %why, "workforce not provably this resource's: nothing deleted");
+                tracing::info!(workforce = name, physical_id, %why, "workforce not provably this resource's: nothing deleted");
                 Ok(())
             }
-            Ownership::Ours => self.delete_and_wait(ctx, physical_id).await,
+            Ownership::Ours => match live {
+                Some(workforce) => {
+                    self.delete_team_and_workforce(ctx, &workforce, &p.workteam_name, "the delete")
+                        .await
+                }
+                None => Ok(()),
+            },
         }
     }
 

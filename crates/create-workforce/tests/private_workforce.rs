@@ -33,7 +33,19 @@ async fn setup() -> Setup {
 }
 
 fn props(name: &str) -> Value {
-    json!({"WorkforceName": name, "UserPoolId": POOL, "ClientId": CLIENT})
+    json!({"WorkforceName": name, "UserPoolId": POOL, "ClientId": CLIENT,
+           "WorkteamName": format!("{name}-team"), "WorkerGroupName": "workers"})
+}
+
+/// Adds the work-team properties to a literal property set.
+fn team_props(mut properties: Value) -> Value {
+    let name = properties["WorkforceName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    properties["WorkteamName"] = json!(format!("{name}-team"));
+    properties["WorkerGroupName"] = json!("workers");
+    properties
 }
 
 fn with(mut properties: Value, key: &str, value: Value) -> Value {
@@ -85,6 +97,56 @@ impl Setup {
             .iter()
             .filter_map(|workforce| workforce["WorkforceName"].as_str().map(str::to_owned))
             .collect()
+    }
+
+    /// The region's work teams: (name, workforce ARN, group).
+    async fn teams(&self) -> Vec<(String, String, String)> {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        let listed = aws_sdk_sagemaker::Client::new(&config)
+            .list_workteams()
+            .send()
+            .await
+            .unwrap();
+        listed
+            .workteams()
+            .iter()
+            .map(|team| {
+                let group = team.member_definitions()[0]
+                    .cognito_member_definition()
+                    .and_then(|c| c.user_group())
+                    .unwrap_or_default()
+                    .to_owned();
+                (
+                    team.workteam_name().unwrap_or_default().to_owned(),
+                    team.workforce_arn().unwrap_or_default().to_owned(),
+                    group,
+                )
+            })
+            .collect()
+    }
+
+    /// Creates a work team this resource did not make, on `workforce`.
+    async fn stranger_team(&self, workforce: &str, team: &str) {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        aws_sdk_sagemaker::Client::new(&config)
+            .create_workteam()
+            .workteam_name(team)
+            .workforce_name(workforce)
+            .description("made by hand")
+            .member_definitions(
+                aws_sdk_sagemaker::types::MemberDefinition::builder()
+                    .cognito_member_definition(
+                        aws_sdk_sagemaker::types::CognitoMemberDefinition::builder()
+                            .user_pool(POOL)
+                            .client_id(CLIENT)
+                            .user_group("others")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
     }
 
     fn count(&self, operation: &str) -> usize {
@@ -182,11 +244,11 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
 #[tokio::test]
 async fn create_sends_cidrs_and_vpc_config() {
     let s = setup().await;
-    let properties = json!({
+    let properties = team_props(json!({
         "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
         "SourceIpCidrs": ["203.0.113.0/24"],
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a", "subnet-0b"], "SecurityGroupIds": ["sg-0a"]
-    });
+    }));
     let answered = s.create(properties).await;
     assert_success(&answered);
     let live = s.workforce("labelers").expect("workforce created");
@@ -303,10 +365,10 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
 async fn update_sets_and_removes_the_vpc_config() {
     let s = setup().await;
     assert_success(&s.create(props("labelers")).await);
-    let vpc = json!({
+    let vpc = team_props(json!({
         "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]
-    });
+    }));
     assert_success(&s.update("labelers", vpc.clone(), props("labelers")).await);
     assert_eq!(
         s.workforce("labelers").unwrap()["WorkforceVpcConfig"]["VpcId"],
@@ -342,9 +404,10 @@ async fn update_without_changes_makes_no_update_call() {
 }
 
 #[tokio::test]
-async fn a_new_name_replaces_the_workforce_deleting_the_old_one_first() {
+async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first() {
     let s = setup().await;
-    assert_success(&s.create(props("old-workforce")).await);
+    let created = s.create(props("old-workforce")).await;
+    assert_success(&created);
     let answered = s
         .update(
             "old-workforce",
@@ -353,31 +416,149 @@ async fn a_new_name_replaces_the_workforce_deleting_the_old_one_first() {
         )
         .await;
     assert_success(&answered);
-    assert_eq!(answered.physical_id(), "new-workforce");
+    // The id stays: for CloudFormation a rename is an update of this one
+    // resource, so a rollback is an Update back, never a Delete of the new.
+    assert_eq!(answered.physical_id(), "old-workforce");
     assert_eq!(answered.data("WorkforceName"), Some("new-workforce"));
     assert_eq!(s.names(), vec!["new-workforce"]);
     assert_eq!(s.workforce("new-workforce").unwrap()["Status"], "Active");
+    let new_arn = s.workforce("new-workforce").unwrap()["WorkforceArn"].clone();
+    assert_eq!(
+        s.teams().await,
+        [(
+            "new-workforce-team".to_owned(),
+            new_arn.as_str().unwrap().to_owned(),
+            "workers".to_owned()
+        )]
+    );
+    assert_eq!(
+        answered.data("WorkteamArn"),
+        Some("arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/new-workforce-team")
+    );
 
     let calls = s.sagemaker.calls();
-    let delete = calls
-        .iter()
-        .position(|call| call == "DeleteWorkforce")
-        .expect("old deleted");
-    let second_create = calls
-        .iter()
-        .enumerate()
-        .filter(|(_, call)| *call == "CreateWorkforce")
-        .map(|(index, _)| index)
-        .nth(1)
-        .expect("new created");
-    assert!(delete < second_create, "delete before create: {calls:?}");
+    let position = |operation: &str, nth: usize| {
+        calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| *call == operation)
+            .map(|(index, _)| index)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{operation} #{nth}: {calls:?}"))
+    };
+    assert!(
+        position("DeleteWorkteam", 0) < position("DeleteWorkforce", 0),
+        "{calls:?}"
+    );
+    assert!(
+        position("DeleteWorkforce", 0) < position("CreateWorkforce", 1),
+        "{calls:?}"
+    );
+    assert!(
+        position("CreateWorkforce", 1) < position("CreateWorkteam", 1),
+        "{calls:?}"
+    );
 
-    // CloudFormation's cleanup Delete of the old id finds nothing of ours.
+    // A Delete of the old name (say a cleanup) finds nothing of ours.
     let cleanup = s.delete("old-workforce", props("old-workforce")).await;
     assert_success(&cleanup);
     assert_eq!(cleanup.physical_id(), "old-workforce");
     assert_eq!(s.names(), vec!["new-workforce"]);
     assert_eq!(s.count("DeleteWorkforce"), 1);
+
+    // The stack's Delete carries the id and the current properties.
+    let deleted = s.delete("old-workforce", props("new-workforce")).await;
+    assert_success(&deleted);
+    assert!(s.names().is_empty(), "{:?}", s.names());
+    assert!(s.teams().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
+    let s = setup().await;
+    assert_success(&s.create(props("old-workforce")).await);
+    s.stranger_team("old-workforce", "by-hand").await;
+    let calls_before = s.sagemaker.calls().len();
+    let answered = s
+        .update(
+            "old-workforce",
+            props("new-workforce"),
+            props("old-workforce"),
+        )
+        .await;
+    assert_failed(&answered);
+    let reason = answered.reason();
+    assert!(reason.contains("by-hand"), "{reason}");
+    assert!(reason.contains("before changing anything"), "{reason}");
+    assert!(reason.contains("delete-workteam"), "{reason}");
+    assert_eq!(s.names(), vec!["old-workforce"]);
+    assert_eq!(s.teams().await.len(), 2);
+    let changes: Vec<String> = s.sagemaker.calls()[calls_before..]
+        .iter()
+        .filter(|call| !call.starts_with("Describe") && !call.starts_with("List"))
+        .cloned()
+        .collect();
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+#[tokio::test]
+async fn delete_refuses_to_orphan_a_strangers_team() {
+    let s = setup().await;
+    assert_success(&s.create(props("labelers")).await);
+    s.stranger_team("labelers", "by-hand").await;
+    let answered = s.delete("labelers", props("labelers")).await;
+    assert_failed(&answered);
+    assert!(
+        answered.reason().contains("by-hand"),
+        "{}",
+        answered.reason()
+    );
+    assert_eq!(s.teams().await.len(), 2);
+    assert_eq!(s.count("DeleteWorkteam"), 0);
+    assert_eq!(s.names(), vec!["labelers"]);
+}
+
+#[tokio::test]
+async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() {
+    let s = setup().await;
+    let created = s.create(props("old-workforce")).await;
+    assert_success(&created);
+    let old_workforce_arn = created.data("WorkforceArn").unwrap().to_owned();
+    let old_team_arn = created.data("WorkteamArn").unwrap().to_owned();
+    s.sagemaker
+        .fail_next_workforce("planted: the new workforce fails");
+    let forward = s
+        .update(
+            "old-workforce",
+            props("new-workforce"),
+            props("old-workforce"),
+        )
+        .await;
+    assert_failed(&forward);
+    assert!(forward.reason().contains("planted"), "{}", forward.reason());
+    assert_eq!(forward.physical_id(), "old-workforce");
+
+    // CloudFormation's rollback: the same id, the properties swapped.
+    let back = s
+        .update(
+            "old-workforce",
+            props("old-workforce"),
+            props("new-workforce"),
+        )
+        .await;
+    assert_success(&back);
+    assert_eq!(back.physical_id(), "old-workforce");
+    assert_eq!(s.names(), vec!["old-workforce"]);
+    assert_eq!(back.data("WorkforceArn"), Some(old_workforce_arn.as_str()));
+    assert_eq!(back.data("WorkteamArn"), Some(old_team_arn.as_str()));
+    assert_eq!(
+        s.teams().await,
+        [(
+            "old-workforce-team".to_owned(),
+            old_workforce_arn,
+            "workers".to_owned()
+        )]
+    );
 }
 
 #[tokio::test]
@@ -559,7 +740,31 @@ async fn rule_workforce_name_pattern() {
 
 #[tokio::test]
 async fn rule_workforce_name_length() {
-    refused(props(&"w".repeat(64)), "WorkforceName").await;
+    refused(props(&"w".repeat(59)), "WorkforceName").await;
+}
+
+#[tokio::test]
+async fn rule_workforce_name_lowercase() {
+    refused(props("Labelers"), "WorkforceName").await;
+}
+
+#[tokio::test]
+async fn rule_workteam_name_shape() {
+    refused(
+        with(props("labelers"), "WorkteamName", json!("team-")),
+        "WorkteamName",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_worker_group_is_required() {
+    let mut properties = props("labelers");
+    properties
+        .as_object_mut()
+        .unwrap()
+        .remove("WorkerGroupName");
+    refused(properties, "WorkerGroupName").await;
 }
 
 #[tokio::test]
@@ -605,27 +810,35 @@ async fn rule_cidrs_are_valid() {
 
 #[tokio::test]
 async fn rule_vpc_all_three_or_none() {
-    let partial = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"]});
+    let partial = team_props(
+        json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"]}),
+    );
     refused(partial, "SecurityGroupIds").await;
 }
 
 #[tokio::test]
 async fn rule_at_most_sixteen_subnets() {
     let subnets: Vec<String> = (0..17).map(|i| format!("subnet-{i:02}")).collect();
-    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": subnets, "SecurityGroupIds": ["sg-0a"]});
+    let properties = team_props(
+        json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": subnets, "SecurityGroupIds": ["sg-0a"]}),
+    );
     refused(properties, "SubnetIds").await;
 }
 
 #[tokio::test]
 async fn rule_at_most_five_security_groups() {
     let groups: Vec<String> = (0..6).map(|i| format!("sg-{i:02}")).collect();
-    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": groups});
+    let properties = team_props(
+        json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": groups}),
+    );
     refused(properties, "SecurityGroupIds").await;
 }
 
 #[tokio::test]
 async fn rule_vpc_id_shape() {
-    let properties = json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "my-vpc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]});
+    let properties = team_props(
+        json!({"WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT, "VpcId": "my-vpc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]}),
+    );
     refused(properties, "VpcId").await;
 }
 

@@ -41,8 +41,11 @@ pub enum FilterError {
     CommaInClientUrl { list: &'static str, url: String },
 }
 
-/// Removes the placeholder from both lists, appends the required URLs that
-/// are missing, keeps the client's order and drops repeats. An empty
+/// Removes the placeholder from both lists, and, when a list has a required
+/// (the current portal's) URL, every other URL on a SageMaker labeling-portal
+/// host: those belong to a former portal (a renamed or replaced workforce)
+/// that no longer exists. Appends the required URLs that are missing, keeps
+/// the client's order and drops repeats. An empty
 /// callback list is an error: Cognito refuses it for code-flow clients.
 pub fn filter(current: &ClientUrls, wanted: Wanted<'_>) -> Result<ClientUrls, FilterError> {
     let result = ClientUrls {
@@ -82,11 +85,34 @@ pub fn filter(current: &ClientUrls, wanted: Wanted<'_>) -> Result<ClientUrls, Fi
 fn clean(current: &[String], placeholder: &str, required: Option<&str>) -> Vec<String> {
     let mut kept: Vec<String> = Vec::with_capacity(current.len() + 1);
     for url in current.iter().map(String::as_str).chain(required) {
-        if url != placeholder && !kept.iter().any(|k| k == url) {
+        let former_portal = required.is_some_and(|required| url != required) && is_portal_url(url);
+        if url != placeholder && !former_portal && !kept.iter().any(|k| k == url) {
             kept.push(url.to_owned());
         }
     }
     kept
+}
+
+/// Whether `url`'s host is a SageMaker labeling portal's:
+/// `<sub-domain>.labeling.<region>.sagemaker.aws` (the workforce's
+/// SubDomain; case-insensitive, any port).
+pub fn is_portal_url(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // No user info in a portal URL; a host after '@' is judged as is.
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = host_port
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    matches!(
+        labels.as_slice(),
+        [sub, "labeling", region, "sagemaker", "aws"] if !sub.is_empty() && !region.is_empty()
+    )
 }
 
 #[cfg(test)]
@@ -110,6 +136,52 @@ mod tests {
             required_callback_url: callback,
             required_logout_url: logout,
         }
+    }
+
+    #[test]
+    fn portal_hosts_are_recognised() {
+        for portal in [
+            PORTAL_CB,
+            PORTAL_OUT,
+            "https://abc.LABELING.eu-west-1.sagemaker.aws",
+            "https://abc.labeling.us-east-1.sagemaker.aws:443/logout",
+        ] {
+            assert!(is_portal_url(portal), "{portal}");
+        }
+        for other in [
+            "https://example.com/labeling.us-east-1.sagemaker.aws",
+            "https://labeling.us-east-1.sagemaker.aws/logout",
+            "https://a.b.labeling.us-east-1.sagemaker.aws/logout",
+            "https://abc.labeling.us-east-1.sagemaker.aws.evil.com/",
+            "myapp://abc.labeling",
+            "not a url",
+        ] {
+            assert!(!is_portal_url(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_former_portals_urls_are_dropped_when_the_current_portal_is_known() {
+        const OLD_CB: &str = "https://old9.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+        const OLD_OUT: &str = "https://old9.labeling.us-east-1.sagemaker.aws/logout";
+        let current = urls(
+            &[OLD_CB, "https://app.example.com/cb", PORTAL_CB],
+            &[OLD_OUT, "https://app.example.com/bye"],
+        );
+        assert_eq!(
+            filter(&current, wanted(Some(PORTAL_CB), Some(PORTAL_OUT))).unwrap(),
+            urls(
+                &["https://app.example.com/cb", PORTAL_CB],
+                &["https://app.example.com/bye", PORTAL_OUT]
+            )
+        );
+        // Without a required URL the current portal is unknown: kept.
+        assert_eq!(
+            filter(&current, wanted(Some(PORTAL_CB), None))
+                .unwrap()
+                .logout_urls,
+            [OLD_OUT, "https://app.example.com/bye"]
+        );
     }
 
     #[test]

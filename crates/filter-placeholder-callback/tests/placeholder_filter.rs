@@ -135,6 +135,35 @@ async fn drops_the_placeholder_in_order_without_writing() {
     assert_eq!(s.describe(&client).await, before);
 }
 
+/// After a rename the client still holds the former portal's URLs (SageMaker
+/// added them, and nothing removed them): only the current portal's stay.
+#[tokio::test]
+async fn a_former_portals_urls_are_dropped() {
+    const OLD_CB: &str = "https://old0000000.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+    const OLD_OUT: &str = "https://old0000000.labeling.us-east-1.sagemaker.aws/logout";
+    let s = setup().await;
+    let client = s
+        .client(
+            &[OLD_CB, OTHER_CB, PORTAL_CB],
+            &[OLD_OUT, OTHER_OUT, PORTAL_OUT],
+        )
+        .await;
+    let answered = s
+        .local
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(
+        answered.data("CallbackUrls"),
+        Some(format!("{OTHER_CB},{PORTAL_CB}").as_str())
+    );
+    assert_eq!(
+        answered.data("LogoutUrls"),
+        Some(format!("{OTHER_OUT},{PORTAL_OUT}").as_str())
+    );
+}
+
 /// A ResponseURL refused with server errors is retried with the same
 /// answer; the client is read and filtered once and never written.
 #[tokio::test]

@@ -350,7 +350,9 @@ struct Workteam {
     members: Vec<Value>,
     description: String,
     notification: Option<Value>,
+    worker_access: Option<Value>,
     create_date: SystemTime,
+    last_updated: SystemTime,
 }
 
 impl Workteam {
@@ -361,8 +363,11 @@ impl Workteam {
             "WorkteamArn": self.arn,
             "Description": self.description,
             "CreateDate": epoch_seconds(self.create_date),
-            "LastUpdatedDate": epoch_seconds(self.create_date),
+            "LastUpdatedDate": epoch_seconds(self.last_updated),
         });
+        if let Some(access) = &self.worker_access {
+            out["WorkerAccessConfiguration"] = access.clone();
+        }
         if let Some(workforce) = workforce {
             out["WorkforceArn"] = json!(workforce.arn);
             out["SubDomain"] = json!(workforce.sub_domain);
@@ -514,6 +519,7 @@ async fn dispatch(
         "ListWorkforces" => list_workforces(shared, region, parse(body)?),
         "CreateWorkteam" => create_workteam(shared, region, parse(body)?),
         "DescribeWorkteam" => describe_workteam(shared, region, parse(body)?),
+        "UpdateWorkteam" => update_workteam(shared, region, parse(body)?),
         "DeleteWorkteam" => delete_workteam(shared, region, parse(body)?),
         "ListWorkteams" => list_workteams(shared, region, parse(body)?),
         _ => Err(unknown_operation(&format!("{TARGET_PREFIX}{operation}"))),
@@ -1021,6 +1027,16 @@ struct CreateWorkteamRequest {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
+struct UpdateWorkteamRequest {
+    workteam_name: Option<String>,
+    member_definitions: Option<Vec<MemberDefinitionRequest>>,
+    description: Option<String>,
+    notification_configuration: Option<Value>,
+    worker_access_configuration: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
 struct MemberDefinitionRequest {
     cognito_member_definition: Option<CognitoMemberRequest>,
     oidc_member_definition: Option<OidcMemberRequest>,
@@ -1370,15 +1386,7 @@ fn create_workteam(
     if let Some(description) = v.required(request.description.as_deref(), "description") {
         v.length(description, "description", 1, 200);
     }
-    match &request.member_definitions {
-        None => v.fail(None, "memberDefinitions", "Member must not be null"),
-        Some(members) if members.is_empty() || members.len() > 10 => v.fail(
-            Some(&format!("{} member definitions", members.len())),
-            "memberDefinitions",
-            "Member must have length between 1 and 10",
-        ),
-        Some(_) => {}
-    }
+    check_members(&mut v, request.member_definitions.as_deref(), true);
     check_tags(&mut v, request.tags.as_deref());
     v.finish()?;
     let name = request.workteam_name.unwrap_or_default();
@@ -1420,10 +1428,92 @@ fn create_workteam(
             members,
             description: request.description.unwrap_or_default(),
             notification: request.notification_configuration,
+            worker_access: None,
             create_date: SystemTime::now(),
+            last_updated: SystemTime::now(),
         },
     );
     Ok(json!({ "WorkteamArn": arn }))
+}
+
+/// 1-10 member definitions, when given.
+fn check_members(v: &mut Violations, members: Option<&[MemberDefinitionRequest]>, required: bool) {
+    match members {
+        None if required => v.fail(None, "memberDefinitions", "Member must not be null"),
+        None => {}
+        Some(members) if members.is_empty() || members.len() > 10 => v.fail(
+            Some(&format!("{} member definitions", members.len())),
+            "memberDefinitions",
+            "Member must have length between 1 and 10",
+        ),
+        Some(_) => {}
+    }
+}
+
+/// UpdateWorkteam: replaces what it is given (members, description,
+/// notification, worker access) and answers `{Workteam}`. New member
+/// definitions must name the workforce's own user pool and app client, as
+/// on create.
+fn update_workteam(
+    shared: &Shared,
+    region: &str,
+    request: UpdateWorkteamRequest,
+) -> Result<Value, ApiError> {
+    let mut v = Violations::default();
+    if let Some(name) = v.required(request.workteam_name.as_deref(), "workteamName")
+        && v.length(name, "workteamName", 1, 63)
+    {
+        v.pattern(
+            name,
+            "workteamName",
+            is_workteam_name(name),
+            WORKTEAM_NAME_PATTERN,
+        );
+    }
+    if let Some(description) = request.description.as_deref() {
+        v.length(description, "description", 1, 200);
+    }
+    check_members(&mut v, request.member_definitions.as_deref(), false);
+    v.finish()?;
+    let name = request.workteam_name.unwrap_or_default();
+    let mut state = shared.lock();
+    state.advance(&shared.options, Instant::now());
+    let region_state = state.region(region);
+    let workforce_name = region_state
+        .workteams
+        .get(&name)
+        .ok_or_else(|| ApiError::no_workteam(&name))?
+        .workforce_name
+        .clone();
+    let members = match (
+        &request.member_definitions,
+        region_state.workforces.get(&workforce_name),
+    ) {
+        (Some(members), Some(workforce)) => Some(member_definitions(workforce, members)?),
+        (Some(_), None) => return Err(ApiError::no_workforce(&workforce_name)),
+        (None, _) => None,
+    };
+    let Some(team) = region_state.workteams.get_mut(&name) else {
+        return Err(ApiError::no_workteam(&name));
+    };
+    if let Some(members) = members {
+        team.members = members;
+    }
+    if let Some(description) = request.description {
+        team.description = description;
+    }
+    if let Some(notification) = request.notification_configuration {
+        team.notification = Some(notification);
+    }
+    if let Some(access) = request.worker_access_configuration {
+        team.worker_access = Some(access);
+    }
+    team.last_updated = SystemTime::now();
+    let workforce = region_state.workforces.get(&workforce_name);
+    let Some(team) = region_state.workteams.get(&name) else {
+        return Err(ApiError::no_workteam(&name));
+    };
+    Ok(json!({ "Workteam": team.describe(workforce) }))
 }
 
 /// The stored MemberDefinitions; they must be of the workforce's kind and,

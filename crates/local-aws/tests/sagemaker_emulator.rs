@@ -982,3 +982,91 @@ async fn a_cognito_workforce_adds_the_portal_urls_and_keeps_every_client_setting
     assert!(message.contains(&pool), "{message}");
     assert!(other.workforces().is_empty());
 }
+
+#[tokio::test]
+async fn update_workteam_replaces_what_it_is_given_and_answers_the_team() {
+    let emulator = SageMakerEmulator::start(fast()).await.unwrap();
+    let c = client(&emulator).await;
+    let workforce_arn = create(&c, "wf").await;
+    settled(&c, "wf").await;
+    c.create_workteam()
+        .workteam_name("wf-team")
+        .workforce_name("wf")
+        .description("Labelers")
+        .member_definitions(member(POOL, CLIENT))
+        .send()
+        .await
+        .unwrap();
+    let regrouped = MemberDefinition::builder()
+        .cognito_member_definition(
+            CognitoMemberDefinition::builder()
+                .user_pool(POOL)
+                .user_group("reviewers")
+                .client_id(CLIENT)
+                .build(),
+        )
+        .build();
+    let updated = c
+        .update_workteam()
+        .workteam_name("wf-team")
+        .member_definitions(regrouped.clone())
+        .description("Reviewers")
+        .send()
+        .await
+        .unwrap()
+        .workteam
+        .unwrap();
+    assert_eq!(updated.member_definitions(), [regrouped.clone()]);
+    assert_eq!(updated.description(), Some("Reviewers"));
+    assert_eq!(updated.workforce_arn(), Some(workforce_arn.as_str()));
+    // Only the description: the members stay.
+    let described = c
+        .update_workteam()
+        .workteam_name("wf-team")
+        .description("Reviewers too")
+        .send()
+        .await
+        .unwrap()
+        .workteam
+        .unwrap();
+    assert_eq!(described.member_definitions(), [regrouped]);
+    // ListWorkteams says which workforce each team is on.
+    let listed = c.list_workteams().send().await.unwrap();
+    assert_eq!(
+        listed.workteams()[0].workforce_arn(),
+        Some(workforce_arn.as_str())
+    );
+    assert_eq!(listed.workteams()[0].description(), Some("Reviewers too"));
+
+    // Another pool or client than the workforce's is refused, as on create.
+    let foreign = c
+        .update_workteam()
+        .workteam_name("wf-team")
+        .member_definitions(member("us-east-1_Other1", CLIENT))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&foreign).0, "ValidationException");
+    let missing = c
+        .update_workteam()
+        .workteam_name("nobody")
+        .description("x")
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&missing);
+    assert_eq!(code, "ValidationException");
+    assert!(message.contains("does not exist"), "{message}");
+    let bad = c
+        .update_workteam()
+        .workteam_name("wf-team")
+        .description("")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error_of(&bad).1.contains("description"),
+        "{:?}",
+        error_of(&bad)
+    );
+}
