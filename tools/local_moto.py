@@ -13,8 +13,11 @@ the request leaves out back to its default ("If you don't provide a value for
 an attribute, Amazon Cognito sets it to its default value", API reference);
 moto 5.2.5 merges the client update into the old settings, keeps the pool's
 MfaConfiguration and drops the pool settings an update cannot change
-(UsernameAttributes, AliasAttributes, UsernameConfiguration). See
-shared/AWS-NOTES.md sections 2 and 7. Written against moto==5.2.5
+(UsernameAttributes, AliasAttributes, UsernameConfiguration). It also refuses,
+as Cognito does, a CreateUserPool or UpdateUserPool that carries both the
+legacy AdminCreateUserConfig.UnusedAccountValidityDays and its successor
+PasswordPolicy.TemporaryPasswordValidityDays. See shared/AWS-NOTES.md sections
+2 and 7. Written against moto==5.2.5
 (tools/requirements.txt); re-check on upgrade.
 """
 
@@ -81,6 +84,35 @@ cognito.DEFAULT_USER_POOL_CONFIG.setdefault("DeletionProtection", "INACTIVE")
 cognito.DEFAULT_USER_POOL_CONFIG.setdefault("UserPoolTier", "ESSENTIALS")
 
 
+# Cognito's answer to a request carrying both validity members (AWS-NOTES
+# 2.2: aws/aws-sdk-js#3817 on create, pulumi/pulumi-aws-native#1256 on update;
+# the Terraform AWS provider retries UpdateUserPool without the legacy member
+# on exactly this message). The model: "When you set
+# TemporaryPasswordValidityDays for a user pool, you can no longer set a value
+# for the legacy UnusedAccountValidityDays parameter".
+BOTH_VALIDITIES = (
+    "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of "
+    "UnusedAccountValidityDays"
+)
+
+
+def carries_both_validities(request: dict[str, Any]) -> bool:
+    """Whether a CreateUserPool/UpdateUserPool request carries both members.
+
+    Presence is what counts, whatever the value: nothing shows that Cognito
+    reads an explicit 0 (which SDKs that always write the member send for
+    "unset") as absent, so a 0 is refused like any other value.
+    """
+    admin = request.get("AdminCreateUserConfig")
+    password = (request.get("Policies") or {}).get("PasswordPolicy")
+    return (
+        isinstance(admin, dict)
+        and "UnusedAccountValidityDays" in admin
+        and isinstance(password, dict)
+        and "TemporaryPasswordValidityDays" in password
+    )
+
+
 def _fill_units(config: dict[str, Any]) -> None:
     if "TokenValidityUnits" in config:
         config["TokenValidityUnits"] = {**DEFAULT_UNITS, **config["TokenValidityUnits"]}
@@ -100,6 +132,8 @@ def patch_cognito() -> None:
     orig_client_json = client_cls.to_json
 
     def create_user_pool(self, name, extended_config):
+        if carries_both_validities(extended_config):
+            raise cognito.InvalidParameterException(BOTH_VALIDITIES)
         pool = orig_create_pool(self, name, extended_config)
         # moto keeps a create-time MfaConfiguration in extended_config too,
         # where it masks later SetUserPoolMfaConfig changes in Describe.
@@ -108,6 +142,8 @@ def patch_cognito() -> None:
 
     def update_user_pool(self, user_pool_id, extended_config):
         pool = self.describe_user_pool(user_pool_id)
+        if carries_both_validities(extended_config):
+            raise cognito.InvalidParameterException(BOTH_VALIDITIES)
         given = {k: v for k, v in extended_config.items() if k in POOL_UPDATE_MEMBERS}
         if "PoolName" in given:
             pool.name = given.pop("PoolName")

@@ -313,3 +313,162 @@ fn the_workforce_name_parameter_is_the_functions_rule() {
             .is_none()
     );
 }
+
+/// Native resources that CloudFormation rewrites in place, each with the
+/// custom resource whose work such a rewrite undoes: UpdateUserPool puts the
+/// template's invitation back (without the portal link), UpdateUserPoolClient
+/// the placeholder URLs. A custom resource re-runs only when its own
+/// properties change, so every parameter that can rewrite the native
+/// resource must reach the custom resource's properties too.
+const REWRITTEN_BENEATH: [(&str, &str); 2] = [
+    ("UserPool", "InviteEmail"),
+    ("UserPoolClient", "ClientCallbacks"),
+];
+
+/// The condition names a fragment uses: `Fn::If`'s first item, and
+/// `{"Condition": name}` (inside condition definitions, and a resource's
+/// own `Condition`).
+fn condition_names(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|item| condition_names(item, found)),
+        Value::Object(object) => {
+            if let Some(Value::Array(parts)) = object.get("Fn::If")
+                && let Some(Value::String(name)) = parts.first()
+            {
+                found.push(name.clone());
+            }
+            if let Some(Value::String(name)) = object.get("Condition") {
+                found.push(name.clone());
+            }
+            object
+                .values()
+                .for_each(|inner| condition_names(inner, found));
+        }
+        _ => {}
+    }
+}
+
+/// The template parameters that reach a resource's properties: `Ref` and
+/// `${Name}` of a parameter, directly or through the conditions its
+/// `Fn::If`s (and its own `Condition`) test, condition by condition.
+fn parameters_reaching(template: &Template, logical_id: &str) -> BTreeSet<String> {
+    let parameters = template.section("Parameters");
+    let conditions = template.section("Conditions");
+    let Some(resource) = template.resource(logical_id) else {
+        return BTreeSet::new();
+    };
+    let mut found = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let own = serde_json::json!({
+        "Properties": resource.get("Properties"),
+        "Condition": resource.get("Condition"),
+    });
+    let mut pending = vec![&own];
+    while let Some(fragment) = pending.pop() {
+        for reference in references(fragment) {
+            if let Reference::Ref(name) = reference
+                && parameters.contains_key(&name)
+            {
+                found.insert(name);
+            }
+        }
+        let mut names = Vec::new();
+        condition_names(fragment, &mut names);
+        for name in names {
+            if let Some(definition) = conditions.get(&name)
+                && seen.insert(name)
+            {
+                pending.push(definition);
+            }
+        }
+    }
+    found
+}
+
+/// For each (native, custom) pair, the parameters that rewrite the native
+/// resource but leave the custom resource's properties as they are.
+fn rewrite_problems(template: &Template, pairs: &[(&str, &str)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (native, custom) in pairs {
+        let rewriting = parameters_reaching(template, native);
+        if rewriting.is_empty() {
+            problems.push(format!(
+                "{native}: no parameter reaches it (is it still in the template?)"
+            ));
+        }
+        let triggering = parameters_reaching(template, custom);
+        for parameter in rewriting.difference(&triggering) {
+            problems.push(format!(
+                "{parameter} rewrites {native} natively but does not reach {custom}'s properties, \
+                 so {custom} would not re-run after that rewrite"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_native_rewrite_re_runs_the_custom_resource_beneath() {
+    let template = project_template();
+    let problems = rewrite_problems(&template, &REWRITTEN_BENEATH);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The derivation sees through conditions and !If: the pool's activity
+    // logs and SES settings reach it only that way.
+    let pool = parameters_reaching(&template, "UserPool");
+    for parameter in [
+        "FeaturePlan",
+        "UserActivityLogs",
+        "DeletionProtection",
+        "SesFromAddress",
+        "SesIdentityArn",
+        "InviteEmailSubject",
+        "InviteEmailMessage",
+    ] {
+        assert!(pool.contains(parameter), "{parameter}: {pool:?}");
+    }
+    assert!(parameters_reaching(&template, "UserPoolClient").contains("PlaceholderCallbackUrl"));
+}
+
+/// A template where each way a parameter reaches a native resource is
+/// missing from the custom resource above it.
+const UNTRIGGERED: &str = r#"
+Parameters:
+  Direct: {Type: String}
+  InSub: {Type: String}
+  InCondition: {Type: String}
+  ViaNested: {Type: String}
+  Covered: {Type: String}
+  Unrelated: {Type: String}
+Conditions:
+  Inner: !Equals [!Ref ViaNested, "x"]
+  Outer: !And [!Equals [!Ref InCondition, "y"], !Condition Inner]
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      A: !Ref Direct
+      B: !Sub "${InSub}-${AWS::StackName}"
+      C: !If [Outer, yes, !Ref AWS::NoValue]
+      D: !Ref Covered
+  Custom:
+    Type: Custom::InviteEmail
+    Properties:
+      E: !Ref Covered
+      F: !Ref Unrelated
+"#;
+
+#[test]
+fn the_rewrite_check_reports_each_untriggered_parameter() {
+    let template = Template::from_yaml(UNTRIGGERED).unwrap();
+    let problems = rewrite_problems(&template, &[("Pool", "Custom"), ("Gone", "Custom")]);
+    let named: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(
+        named,
+        ["Direct", "InCondition", "InSub", "ViaNested", "Gone:"],
+        "{}",
+        problems.join("\n")
+    );
+}

@@ -2,7 +2,8 @@
 //! rule: the shapes of user pool and app client ids ([`ids`]), what a
 //! callback or logout URL may look like ([`urls`]), and reading an app
 //! client with a Reason an operator can act on (`app_client`, with the
-//! default feature `app-client`, the only part that needs the Cognito SDK).
+//! default feature `app-client`, which needs the Cognito SDK, as does
+//! [`wire`]: what a user pool request may carry on the wire).
 //!
 //! Each is checked before any AWS call, so a typo fails with the property's
 //! name instead of an API error.
@@ -11,6 +12,8 @@
 pub mod app_client;
 pub mod ids;
 pub mod urls;
+#[cfg(feature = "app-client")]
+pub mod wire;
 
 #[cfg(feature = "app-client")]
 pub use app_client::{DescribeClientError, aws_detail, describe_app_client};

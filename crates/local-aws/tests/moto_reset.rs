@@ -3,6 +3,7 @@
 //! server, so they run in parallel.
 
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AnalyticsConfigurationType, DeletionProtectionType,
     ExplicitAuthFlowsType, FeatureType, MessageTemplateType, OAuthFlowType, PasswordPolicyType,
@@ -10,6 +11,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     TimeUnitsType, TokenValidityUnitsType, UserPoolClientType, UserPoolMfaType, UserPoolPolicyType,
     UserPoolType, UsernameAttributeType, VerifiedAttributeType,
 };
+use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::moto::MotoServer;
 
 async fn cognito(moto: &MotoServer) -> Cognito {
@@ -226,6 +228,8 @@ async fn update_user_pool_resets_mfa_and_policies_but_keeps_username_attributes(
                 .build(),
         )
         .build();
+    // Policies and AdminCreateUserConfig together: the SDK writes both
+    // validities, which Cognito refuses (see the test below).
     let pool = c
         .create_user_pool()
         .pool_name("workers")
@@ -235,6 +239,8 @@ async fn update_user_pool_resets_mfa_and_policies_but_keeps_username_attributes(
         .deletion_protection(DeletionProtectionType::Active)
         .policies(policies.clone())
         .admin_create_user_config(admin.clone())
+        .customize()
+        .interceptor(OmitUnsetValidity)
         .send()
         .await
         .unwrap()
@@ -279,6 +285,8 @@ async fn update_user_pool_resets_mfa_and_policies_but_keeps_username_attributes(
         .set_user_pool_add_ons(full.user_pool_add_ons.clone())
         .set_account_recovery_setting(full.account_recovery_setting.clone())
         .set_user_pool_tier(full.user_pool_tier.clone())
+        .customize()
+        .interceptor(OmitUnsetValidity)
         .send()
         .await
         .unwrap();
@@ -342,6 +350,134 @@ async fn update_user_pool_resets_mfa_and_policies_but_keeps_username_attributes(
         .user_pool
         .unwrap();
     assert_eq!(without_identity(reset), without_identity(fresh));
+}
+
+const BOTH_VALIDITIES: &str = "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays";
+
+fn temporary_days(days: i32) -> UserPoolPolicyType {
+    UserPoolPolicyType::builder()
+        .password_policy(
+            PasswordPolicyType::builder()
+                .minimum_length(12)
+                .temporary_password_validity_days(days)
+                .build(),
+        )
+        .build()
+}
+
+fn admin_only(unused_days: Option<i32>) -> AdminCreateUserConfigType {
+    AdminCreateUserConfigType::builder()
+        .allow_admin_create_user_only(true)
+        .set_unused_account_validity_days(unused_days)
+        .build()
+}
+
+/// Cognito refuses a pool request carrying both the legacy
+/// UnusedAccountValidityDays and PasswordPolicy.TemporaryPasswordValidityDays,
+/// whatever the values (an explicit 0, what the SDK writes for "unset", is
+/// not shown to count as absent), and accepts either alone.
+#[tokio::test]
+async fn a_pool_request_with_both_validities_is_refused() {
+    let moto = MotoServer::start().await.unwrap();
+    let c = cognito(&moto).await;
+    let refused = |error: String| {
+        assert!(
+            error.contains("InvalidParameterException") && error.contains(BOTH_VALIDITIES),
+            "{error}"
+        );
+    };
+
+    // Create: both (the SDK's 0 included) refused, each alone accepted.
+    for unused in [Some(0), Some(7)] {
+        let error = c
+            .create_user_pool()
+            .pool_name("both")
+            .policies(temporary_days(7))
+            .admin_create_user_config(admin_only(unused))
+            .send()
+            .await
+            .unwrap_err();
+        refused(DisplayErrorContext(&error).to_string());
+    }
+    assert_eq!(
+        c.list_user_pools()
+            .max_results(10)
+            .send()
+            .await
+            .unwrap()
+            .user_pools()
+            .len(),
+        0
+    );
+    let pool = c
+        .create_user_pool()
+        .pool_name("temporary-only")
+        .policies(temporary_days(3))
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    c.create_user_pool()
+        .pool_name("legacy-only")
+        .admin_create_user_config(admin_only(Some(30)))
+        .send()
+        .await
+        .unwrap();
+
+    // Update: the same.
+    let before = describe_pool(&c, &pool).await;
+    for unused in [Some(0), Some(7)] {
+        let error = c
+            .update_user_pool()
+            .user_pool_id(&pool)
+            .policies(temporary_days(3))
+            .admin_create_user_config(admin_only(unused))
+            .send()
+            .await
+            .unwrap_err();
+        refused(DisplayErrorContext(&error).to_string());
+    }
+    assert_eq!(
+        describe_pool(&c, &pool).await,
+        before,
+        "a refused update changes nothing"
+    );
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .policies(temporary_days(3))
+        .send()
+        .await
+        .unwrap();
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .admin_create_user_config(admin_only(Some(30)))
+        .send()
+        .await
+        .unwrap();
+    // And the pair through the wire rule: only the successor is sent.
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .policies(temporary_days(5))
+        .admin_create_user_config(admin_only(Some(30)))
+        .customize()
+        .interceptor(OmitUnsetValidity)
+        .send()
+        .await
+        .unwrap();
+    let after = describe_pool(&c, &pool).await;
+    let password = after.policies.unwrap().password_policy.unwrap();
+    assert_eq!(password.temporary_password_validity_days, 5);
+    assert_eq!(
+        after
+            .admin_create_user_config
+            .unwrap()
+            .unused_account_validity_days,
+        0,
+        "not sent, so not stored (the SDK reads absent as 0)"
+    );
 }
 
 #[tokio::test]

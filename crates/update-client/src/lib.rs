@@ -15,7 +15,13 @@ use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 /// What `Custom::ClientCallbacks` offers the template.
 pub const CONTRACT: ResourceContract = ResourceContract {
     resource_type: "Custom::ClientCallbacks",
-    properties: &["UserPoolId", "ClientId", "CallbackUrls", "LogoutUrls"],
+    properties: &[
+        "UserPoolId",
+        "ClientId",
+        "CallbackUrls",
+        "LogoutUrls",
+        "PlaceholderUrl",
+    ],
     required: &["UserPoolId", "ClientId", "CallbackUrls"],
     data_keys: &["CallbackUrls", "LogoutUrls"],
 };
@@ -64,13 +70,16 @@ impl ClientCallbacks {
 
     async fn write_urls(&self, p: &ClientCallbacksProperties) -> Result<Outcome, Error> {
         let described = describe_app_client(&self.cognito, &p.user_pool_id, &p.client_id).await?;
-        let urls =
-            new_urls(&described, &p.callback_urls, p.logout_urls.as_deref()).map_err(|source| {
-                Error::Plan {
-                    client_id: p.client_id.clone(),
-                    source,
-                }
-            })?;
+        let urls = new_urls(
+            &described,
+            &p.callback_urls,
+            p.logout_urls.as_deref(),
+            p.placeholder(),
+        )
+        .map_err(|source| Error::Plan {
+            client_id: p.client_id.clone(),
+            source,
+        })?;
         let request = update_request(&p.user_pool_id, &p.client_id, &described, &urls);
         request
             .send_with(&self.cognito)
@@ -149,6 +158,7 @@ mod tests {
             "ClientId": "1example23456789abcdefghij",
             "CallbackUrls": ["https://x1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse", "http://localhost:3000/cb"],
             "LogoutUrls": ["https://x1.labeling.us-east-1.sagemaker.aws/logout"],
+            "PlaceholderUrl": "https://placeholder.invalid/callback",
         })
     }
 
@@ -210,6 +220,11 @@ mod tests {
             ),
             ("LogoutUrls", json!(["http://example.com/out"])),
             ("LogoutUrls", json!(many)),
+            ("PlaceholderUrl", json!("http://placeholder.invalid/cb")),
+            (
+                "CallbackUrls",
+                json!(["https://placeholder.invalid/callback"]),
+            ),
         ] {
             let mut value = full();
             value[property] = bad.clone();

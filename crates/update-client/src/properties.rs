@@ -16,6 +16,20 @@ pub struct ClientCallbacksProperties {
     /// `None`: keep the client's current logout URLs; `Some([])`: none.
     #[serde(default, deserialize_with = "optional_url_list")]
     pub logout_urls: Option<Vec<String>>,
+    /// The URL the template creates the client with (its
+    /// `PlaceholderCallbackUrl`): never written, and removed from kept
+    /// logout URLs. Passing it also makes the resource re-run whenever
+    /// CloudFormation rewrites the client with a new placeholder. Empty
+    /// counts as absent.
+    #[serde(default, deserialize_with = "cfn::string")]
+    pub placeholder_url: String,
+}
+
+impl ClientCallbacksProperties {
+    /// The placeholder to leave out, if one was given.
+    pub fn placeholder(&self) -> Option<&str> {
+        Some(self.placeholder_url.as_str()).filter(|url| !url.is_empty())
+    }
 }
 
 /// A list of URLs without empty items: `!Split [",", ""]` (what the
@@ -62,6 +76,24 @@ impl Properties for ClientCallbacksProperties {
         check_list("CallbackUrls", &self.callback_urls)?;
         if let Some(logout_urls) = &self.logout_urls {
             check_list("LogoutUrls", logout_urls)?;
+        }
+        if let Some(placeholder) = self.placeholder() {
+            check_url(placeholder).map_err(|problem| {
+                InvalidProperty::new(
+                    "PlaceholderUrl",
+                    format!("{} {problem}", quoted(placeholder)),
+                )
+            })?;
+            if self.callback_urls.iter().all(|url| url == placeholder) {
+                return Err(InvalidProperty::new(
+                    "CallbackUrls",
+                    format!(
+                        "holds only the placeholder {}, which is never written: an app client \
+                         using the code flow needs a real callback URL",
+                        quoted(placeholder)
+                    ),
+                ));
+            }
         }
         Ok(())
     }

@@ -68,11 +68,13 @@ pub enum PlanError {
 }
 
 /// The URLs to write: the given callbacks, and the given logout URLs or,
-/// without them, the client's current ones.
+/// without them, the client's current ones; never the `placeholder` (the
+/// URL the template rewrites the client with), wherever it comes from.
 pub fn new_urls(
     described: &UserPoolClientType,
     callback_urls: &[String],
     logout_urls: Option<&[String]>,
+    placeholder: Option<&str>,
 ) -> Result<NewUrls, PlanError> {
     let logout_urls = match logout_urls {
         Some(given) => given.to_vec(),
@@ -88,9 +90,14 @@ pub fn new_urls(
             kept
         }
     };
+    let not_placeholder = |url: &String| Some(url.as_str()) != placeholder;
     Ok(NewUrls {
-        callback_urls: callback_urls.to_vec(),
-        logout_urls,
+        callback_urls: callback_urls
+            .iter()
+            .filter(|url| not_placeholder(url))
+            .cloned()
+            .collect(),
+        logout_urls: logout_urls.into_iter().filter(not_placeholder).collect(),
     })
 }
 
@@ -393,18 +400,22 @@ mod tests {
         let given = strings(&["https://n/out"]);
         let callbacks = strings(&["https://n/cb"]);
         assert_eq!(
-            new_urls(&d, &callbacks, Some(&given)).unwrap().logout_urls,
+            new_urls(&d, &callbacks, Some(&given), None)
+                .unwrap()
+                .logout_urls,
             given
         );
         assert_eq!(
-            new_urls(&d, &callbacks, None).unwrap().logout_urls,
+            new_urls(&d, &callbacks, None, None).unwrap().logout_urls,
             strings(&["https://old.example.com/logout"])
         );
         assert_eq!(
-            new_urls(&d, &callbacks, Some(&[])).unwrap().logout_urls,
+            new_urls(&d, &callbacks, Some(&[]), None)
+                .unwrap()
+                .logout_urls,
             Vec::<String>::new()
         );
-        let input = build(&d, &new_urls(&d, &callbacks, Some(&[])).unwrap());
+        let input = build(&d, &new_urls(&d, &callbacks, Some(&[]), None).unwrap());
         assert_eq!(input.logout_urls, None);
     }
 
@@ -413,8 +424,36 @@ mod tests {
         let d = UserPoolClientType::builder()
             .logout_urls("https://a.example.com/x,y")
             .build();
-        let error = new_urls(&d, &strings(&["https://a"]), None).unwrap_err();
+        let error = new_urls(&d, &strings(&["https://a"]), None, None).unwrap_err();
         assert!(error.to_string().contains("LogoutUrls"), "{error}");
-        assert!(new_urls(&d, &strings(&["https://a"]), Some(&[])).is_ok());
+        assert!(new_urls(&d, &strings(&["https://a"]), Some(&[]), None).is_ok());
+    }
+
+    #[test]
+    fn the_placeholder_is_never_written() {
+        // The client as CloudFormation leaves it after a new
+        // PlaceholderCallbackUrl: only the placeholder, as callback and logout.
+        let placeholder = "https://placeholder.invalid/new";
+        let d = UserPoolClientType::builder()
+            .callback_urls(placeholder)
+            .logout_urls(placeholder)
+            .logout_urls("https://app.example.com/out")
+            .build();
+        let callbacks = strings(&["https://portal/cb", placeholder]);
+        let kept = new_urls(&d, &callbacks, None, Some(placeholder)).unwrap();
+        assert_eq!(
+            kept,
+            new(&["https://portal/cb"], &["https://app.example.com/out"])
+        );
+        let given = strings(&[placeholder, "https://portal/out"]);
+        let replaced = new_urls(&d, &callbacks, Some(&given), Some(placeholder)).unwrap();
+        assert_eq!(
+            replaced,
+            new(&["https://portal/cb"], &["https://portal/out"])
+        );
+        // Without a placeholder nothing is filtered.
+        let all = new_urls(&d, &callbacks, None, None).unwrap();
+        assert_eq!(all.callback_urls, callbacks);
+        assert_eq!(all.logout_urls.len(), 2);
     }
 }

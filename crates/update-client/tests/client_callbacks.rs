@@ -356,3 +356,52 @@ async fn fixtures_parse_and_run() {
     assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
     assert_eq!(after, only_urls_changed(&before, &after));
 }
+
+/// As CloudFormation leaves the client after a new PlaceholderCallbackUrl:
+/// only the new placeholder, as callback and logout URL. The update that
+/// follows (triggered by the changed PlaceholderUrl) writes the portal's URLs
+/// and never the placeholder, even where the given or kept lists hold it.
+#[tokio::test]
+async fn the_placeholder_is_never_written() {
+    let s = setup().await;
+    let placeholder = "https://placeholder.invalid/new";
+    let request =
+        cognito::code_flow_client(&s.local.cognito, &s.pool, &[placeholder], &[placeholder]);
+    let client = cognito::create_client(request).await.unwrap();
+    let mut old = s.properties(&client);
+    old["PlaceholderUrl"] = json!("https://placeholder.invalid/old");
+    let mut props = s.properties(&client);
+    props["PlaceholderUrl"] = json!(placeholder);
+    props["CallbackUrls"] = json!([PORTAL_CB, placeholder]);
+    props.as_object_mut().unwrap().remove("LogoutUrls");
+
+    let answered = s
+        .local
+        .function
+        .send(harness::update_event(
+            TYPE,
+            LOGICAL,
+            &format!("{client}-urls"),
+            props,
+            old,
+        ))
+        .await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert_eq!(answered.data("CallbackUrls"), Some(PORTAL_CB));
+    assert_eq!(answered.data("LogoutUrls"), Some(""));
+    let after = s.describe(&client).await;
+    assert_eq!(after.callback_urls, strings(&[PORTAL_CB]));
+    assert_eq!(after.logout_urls, None);
+
+    // Callback URLs that are only the placeholder are refused up front.
+    let mut only = s.properties(&client);
+    only["PlaceholderUrl"] = json!(placeholder);
+    only["CallbackUrls"] = json!([placeholder]);
+    let refused = s
+        .local
+        .function
+        .send(harness::create_event(TYPE, LOGICAL, only))
+        .await;
+    assert_failed_with(&refused, &["`CallbackUrls`", "placeholder"]);
+    assert_eq!(s.describe(&client).await, after, "the client changed");
+}

@@ -20,7 +20,13 @@ use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 /// What `Custom::InviteEmail` offers the template.
 pub const CONTRACT: ResourceContract = ResourceContract {
     resource_type: "Custom::InviteEmail",
-    properties: &["UserPoolId", "EmailSubject", "EmailMessage", "SmsMessage"],
+    properties: &[
+        "UserPoolId",
+        "EmailSubject",
+        "EmailMessage",
+        "SmsMessage",
+        "PoolSettings",
+    ],
     required: &["UserPoolId", "EmailSubject", "EmailMessage"],
     data_keys: &["EmailSubject"],
 };
@@ -150,8 +156,10 @@ impl InviteEmail {
     }
 }
 
-/// Sends `request` as it is. The fluent builder cannot take a built input,
-/// so every member is moved over; a unit test checks nothing is lost.
+/// Sends `request`. The fluent builder cannot take a built input, so every
+/// member is moved over; a unit test checks nothing is lost. On the wire the
+/// validity members Cognito would refuse, or read as an explicit 0, are left
+/// out ([`cognito_rules::wire::OmitUnsetValidity`]).
 async fn send_update(
     cognito: &aws_sdk_cognitoidentityprovider::Client,
     request: UpdateUserPoolInput,
@@ -182,6 +190,8 @@ async fn send_update(
         .set_key_configuration(request.key_configuration)
         .set_issuer_configuration(request.issuer_configuration)
         .set_acr_configuration(request.acr_configuration)
+        .customize()
+        .interceptor(cognito_rules::wire::OmitUnsetValidity)
         .send()
         .await
         .map(|_| ())
@@ -264,16 +274,18 @@ mod tests {
         let mut object = serde_json::Map::new();
         for property in CONTRACT.properties {
             let value = match *property {
-                "UserPoolId" => "us-east-1_AbC123xyz",
-                "EmailSubject" => "Portal invitation",
-                "EmailMessage" | "SmsMessage" => "Hi {username}, password {####}",
+                "UserPoolId" => json!("us-east-1_AbC123xyz"),
+                "EmailSubject" => json!("Portal invitation"),
+                "EmailMessage" | "SmsMessage" => json!("Hi {username}, password {####}"),
+                "PoolSettings" => json!(["PLUS", "true", "ACTIVE", "", ""]),
                 other => panic!("no sample value for {other}"),
             };
-            object.insert((*property).to_owned(), Value::String(value.to_owned()));
+            object.insert((*property).to_owned(), value);
         }
         let parsed: InviteEmailProperties = serde_json::from_value(Value::Object(object)).unwrap();
         parsed.validate().unwrap();
         assert_eq!(parsed.sms_message, "Hi {username}, password {####}");
+        assert_eq!(parsed.pool_settings.len(), 5);
         // The required ones alone parse too; each one missing is refused.
         let required = |skip: Option<&str>| {
             let object: serde_json::Map<String, Value> = CONTRACT
@@ -320,6 +332,8 @@ mod tests {
     struct Capture {
         input: Arc<Mutex<Option<UpdateUserPoolInput>>>,
         body: Arc<Mutex<Option<Value>>>,
+        /// Content-Length as sent, and the body's real length.
+        length: Arc<Mutex<Option<(Option<String>, usize)>>>,
     }
 
     impl Intercept for Capture {
@@ -348,6 +362,8 @@ mod tests {
         ) -> Result<(), aws_sdk_cognitoidentityprovider::error::BoxError> {
             let bytes = context.request().body().bytes().unwrap_or_default();
             *self.body.lock().unwrap() = serde_json::from_slice(bytes).ok();
+            let header = context.request().headers().get("content-length");
+            *self.length.lock().unwrap() = Some((header.map(str::to_owned), bytes.len()));
             Err("captured; not sending".into())
         }
     }
@@ -397,8 +413,8 @@ mod tests {
         assert!(error.contains("captured"), "{error}");
         assert_eq!(capture.input.lock().unwrap().as_ref(), Some(&request));
 
-        // On the wire: the legacy validity goes out as 0, its "not set"
-        // (the SDK always serializes this non-optional member).
+        // On the wire: the pool's TemporaryPasswordValidityDays, and not the
+        // legacy UnusedAccountValidityDays beside it (Cognito refuses both).
         let body = capture.body.lock().unwrap().clone().unwrap();
         assert_eq!(body["UserPoolId"], "us-east-1_Abc");
         assert_eq!(body["PoolName"], "workers");
@@ -407,8 +423,9 @@ mod tests {
             true
         );
         assert_eq!(
-            body["AdminCreateUserConfig"]["UnusedAccountValidityDays"],
-            0
+            body.pointer("/AdminCreateUserConfig/UnusedAccountValidityDays"),
+            None,
+            "{body}"
         );
         assert_eq!(
             body["AdminCreateUserConfig"]["InviteMessageTemplate"]["EmailSubject"],
@@ -419,5 +436,8 @@ mod tests {
             2
         );
         assert_eq!(body["UserPoolTags"]["team"], "labeling");
+        // The rewritten body is what the length header announces.
+        let (header, length) = capture.length.lock().unwrap().clone().unwrap();
+        assert_eq!(header, Some(length.to_string()));
     }
 }

@@ -29,6 +29,12 @@ pub struct InviteEmailProperties {
     /// Empty counts as absent: templates pass optional parameters as "".
     #[serde(default, deserialize_with = "cfn::string")]
     pub sms_message: String,
+    /// A trigger, not a setting: the template feeds it every setting that
+    /// makes CloudFormation rewrite the pool natively (which puts the
+    /// template's invitation back), so that this resource re-runs after
+    /// each such rewrite. Accepted and ignored.
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub pool_settings: Vec<String>,
 }
 
 impl InviteEmailProperties {

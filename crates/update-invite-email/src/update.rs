@@ -96,8 +96,9 @@ pub const MEMBERS: &[Member] = &[
     carried("user_pool_tags", "tags"),
     carried(
         "admin_create_user_config",
-        "carried with the new InviteMessageTemplate; UnusedAccountValidityDays cleared when \
-         PasswordPolicy.TemporaryPasswordValidityDays is set (Cognito refuses both)",
+        "carried with the new InviteMessageTemplate; on the wire UnusedAccountValidityDays is \
+         left out beside PasswordPolicy.TemporaryPasswordValidityDays (Cognito refuses both) \
+         and either is left out when 0, the SDK's \"unset\" (cognito_rules::wire)",
     ),
     carried("user_pool_add_ons", "threat protection"),
     carried("account_recovery_setting", "password recovery order"),
@@ -239,11 +240,9 @@ pub fn update_request(
 
 /// The pool's AdminCreateUserConfig with the new invitation. Starting from
 /// the described value keeps AllowAdminCreateUserOnly (and any member a
-/// later SDK adds). The legacy UnusedAccountValidityDays goes when the
-/// password policy sets TemporaryPasswordValidityDays, which replaced it:
-/// Cognito refuses the two together ("Please use TemporaryPasswordValidityDays
-/// in PasswordPolicy instead of UnusedAccountValidityDays"). The SDK sends
-/// this non-optional member always; 0 is its "not set".
+/// later SDK adds). UnusedAccountValidityDays is carried as described: which
+/// validity may go on the wire is decided on the serialized body
+/// (`cognito_rules::wire`), where the SDK's always-written 0s are visible.
 fn admin_create_user_config(
     pool: &UserPoolType,
     invite: MessageTemplateType,
@@ -252,14 +251,6 @@ fn admin_create_user_config(
         .admin_create_user_config
         .clone()
         .unwrap_or_else(|| AdminCreateUserConfigType::builder().build());
-    let temporary_days_set = pool
-        .policies
-        .as_ref()
-        .and_then(|policies| policies.password_policy.as_ref())
-        .is_some_and(|password| password.temporary_password_validity_days != 0);
-    if temporary_days_set {
-        config.unused_account_validity_days = 0;
-    }
     config.invite_message_template = Some(invite);
     config
 }
@@ -456,11 +447,10 @@ mod tests {
         let invite = invite_template(&pool, &wanted(None));
         let request = update_request("us-east-1_Full", &pool, invite.clone()).unwrap();
 
-        // The same pool with only the invitation changed (and the legacy
-        // validity dropped), expressed as the update it should be.
+        // The same pool with only the invitation changed, expressed as the
+        // update it should be (the wire rule drops the legacy validity later).
         let mut expected_admin = pool.admin_create_user_config.clone().unwrap();
         expected_admin.invite_message_template = Some(invite);
-        expected_admin.unused_account_validity_days = 0;
         let expected = UpdateUserPoolInput::builder()
             .user_pool_id("us-east-1_Full")
             .set_pool_name(pool.name.clone())
@@ -536,21 +526,19 @@ mod tests {
     }
 
     #[test]
-    fn legacy_validity_is_kept_without_temporary_password_days() {
-        let mut pool = full_pool();
-        pool.policies = Some(
-            UserPoolPolicyType::builder()
-                .password_policy(PasswordPolicyType::builder().minimum_length(10).build())
-                .build(),
-        );
+    fn both_validities_are_carried_as_described() {
+        // The request keeps what the pool describes; what goes on the wire
+        // is the wire rule's decision (tested in cognito_rules::wire and on
+        // the serialized body in lib.rs).
+        let pool = full_pool();
         let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
-        assert_eq!(
-            request
-                .admin_create_user_config
-                .unwrap()
-                .unused_account_validity_days,
-            7
-        );
+        let admin = request.admin_create_user_config.unwrap();
+        assert_eq!(admin.unused_account_validity_days, 7);
+        let temporary = request
+            .policies
+            .and_then(|p| p.password_policy)
+            .map(|p| p.temporary_password_validity_days);
+        assert_eq!(temporary, Some(3));
     }
 
     fn verification(option: Option<DefaultEmailOptionType>) -> VerificationMessageTemplateType {

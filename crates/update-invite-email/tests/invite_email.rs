@@ -12,6 +12,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     UserPoolMfaType, UserPoolPolicyType, UserPoolTierType, UserPoolType,
     VerificationMessageTemplateType, VerifiedAttributeType,
 };
+use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::cognito::{self, CognitoFunction};
 use local_aws::harness::{self, Answered, FunctionUnderTest};
 use serde_json::{Value, json};
@@ -127,7 +128,18 @@ async fn configured_pool(cognito: &Cognito) -> String {
                 .build(),
         )
         .user_pool_tier(UserPoolTierType::Plus);
-    let id = cognito::create_pool_from(request).await.unwrap();
+    // The SDK writes UnusedAccountValidityDays (0) next to the policy's
+    // TemporaryPasswordValidityDays, which Cognito (and the local moto)
+    // refuses: the same wire rule as the function's.
+    let id = request
+        .customize()
+        .interceptor(OmitUnsetValidity)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|pool| pool.id)
+        .unwrap();
     cognito
         .set_user_pool_mfa_config()
         .user_pool_id(&id)
@@ -294,6 +306,43 @@ async fn update_changes_the_message_and_nothing_else() {
     assert_eq!(without_invite(after), without_invite(before));
 }
 
+/// Before the wire rule every UpdateUserPool carried the SDK's
+/// `UnusedAccountValidityDays: 0` beside the pool's
+/// `TemporaryPasswordValidityDays`, a pair Cognito refuses ("Please use
+/// TemporaryPasswordValidityDays in PasswordPolicy instead of
+/// UnusedAccountValidityDays"); the local moto refuses it the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_update_sends_one_validity_and_cognito_accepts_it() {
+    let s = setup().await;
+    for pool in ["plain", "configured"] {
+        let id = match pool {
+            "plain" => cognito::create_pool(&s.cognito, pool).await.unwrap(),
+            _ => configured_pool(&s.cognito).await,
+        };
+        let temporary = |pool: &UserPoolType| {
+            pool.policies
+                .as_ref()
+                .and_then(|p| p.password_policy.as_ref())
+                .map(|p| p.temporary_password_validity_days)
+        };
+        let before = describe(&s.cognito, &id).await;
+        let answered = s
+            .function
+            .send(harness::create_event(TYPE, LOGICAL_ID, properties(&id)))
+            .await;
+        assert_one_answer(&answered);
+        assert_eq!(
+            answered.status(),
+            "SUCCESS",
+            "{pool}: {}",
+            answered.reason()
+        );
+        let after = describe(&s.cognito, &id).await;
+        assert_eq!(invite(&after).unwrap().email_message(), Some(MESSAGE));
+        assert_eq!(temporary(&after), temporary(&before), "{pool}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_default_pool_keeps_its_defaults() {
     let s = setup().await;
@@ -312,9 +361,9 @@ async fn a_default_pool_keeps_its_defaults() {
     );
     // A default pool describes both the legacy UnusedAccountValidityDays
     // and PasswordPolicy.TemporaryPasswordValidityDays (7 each); Cognito
-    // refuses the two in one update, so the legacy one is not sent (0 on
-    // the wire) and moto stores that. The validity in force is the password
-    // policy's, which stays.
+    // (and the local moto) refuses the two in one update, so the legacy one
+    // is left off the wire and moto then describes none (read as 0). The
+    // validity in force is the password policy's, which stays.
     let validity = |pool: &UserPoolType| {
         let temporary = pool
             .policies
