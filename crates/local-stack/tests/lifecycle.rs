@@ -66,7 +66,7 @@ async fn options(template: PathBuf, params: &[&str]) -> Options {
 
 struct Emulators {
     moto: MotoServer,
-    _sagemaker: SageMakerEmulator,
+    sagemaker: SageMakerEmulator,
     endpoints: Endpoints,
 }
 
@@ -84,7 +84,7 @@ async fn emulators() -> Emulators {
     };
     Emulators {
         moto,
-        _sagemaker: sagemaker,
+        sagemaker,
         endpoints,
     }
 }
@@ -856,4 +856,259 @@ Resources:
     let names = pool_names().await;
     assert_eq!(names.len(), 1, "{names:?}");
     assert_eq!(names[0].1, old_kept);
+}
+
+/// The region's work teams as ListWorkteams shows them: (name, ARN,
+/// workforce ARN).
+async fn teams(sagemaker: &aws_sdk_sagemaker::Client) -> Vec<(String, String, String)> {
+    let listed = sagemaker.list_workteams().send().await.unwrap();
+    listed
+        .workteams()
+        .iter()
+        .map(|team| {
+            (
+                team.workteam_name().unwrap_or_default().to_owned(),
+                team.workteam_arn().unwrap_or_default().to_owned(),
+                team.workforce_arn().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The region's workforces: (name, ARN, status, sub-domain).
+async fn workforces(
+    sagemaker: &aws_sdk_sagemaker::Client,
+) -> Vec<(String, String, String, String)> {
+    let listed = sagemaker.list_workforces().send().await.unwrap();
+    listed
+        .workforces()
+        .iter()
+        .map(|workforce| {
+            (
+                workforce.workforce_name().unwrap_or_default().to_owned(),
+                workforce.workforce_arn().unwrap_or_default().to_owned(),
+                workforce
+                    .status()
+                    .map(|status| status.as_str().to_owned())
+                    .unwrap_or_default(),
+                workforce.sub_domain().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn invitation_text(cognito: &cognito::Client, pool: &str) -> String {
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(pool)
+        .send()
+        .await
+        .unwrap();
+    described
+        .user_pool()
+        .unwrap()
+        .admin_create_user_config()
+        .unwrap()
+        .invite_message_template()
+        .unwrap()
+        .email_message()
+        .unwrap()
+        .to_owned()
+}
+
+/// A rename with a work team attached (SageMaker refuses to delete a
+/// workforce with teams): the workforce resource deletes its team and the
+/// old workforce, creates both anew, and the portal URLs that follow from
+/// it reach the app client and the invitation.
+#[tokio::test]
+async fn renaming_the_workforce_moves_the_team_portal_client_and_invitation() {
+    let emu = emulators().await;
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let progress = Progress::new(true);
+
+    let create = options(template(), &["InvitedUserEmails=alice@example.com"]).await;
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let pool = output(&state, "UserPoolId");
+    let client_id = output(&state, "UserPoolClientId");
+    let old_portal = output(&state, "PortalUrl");
+    let old_team_arn = output(&state, "WorkteamArn");
+    assert!(
+        old_team_arn.ends_with("/labeling-workforce-team"),
+        "{old_team_arn}"
+    );
+
+    let rename = options(template(), &["WorkforceName=renamed-workforce"]).await;
+    let updated = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &rename,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(updated.is_ok(), "{updated:?}");
+    assert_eq!(state.status, "UPDATE_COMPLETE");
+
+    // Exactly one workforce, the new one, with our team on it.
+    let live = workforces(&sagemaker).await;
+    assert_eq!(live.len(), 1, "{live:?}");
+    let (name, arn, status, sub_domain) = &live[0];
+    assert_eq!(name, "renamed-workforce");
+    assert_eq!(status, "Active");
+    let team_arn = format!(
+        "arn:aws:sagemaker:{}:{}:workteam/private-crowd/renamed-workforce-team",
+        local_aws::REGION,
+        local_aws::ACCOUNT_ID
+    );
+    assert_eq!(
+        teams(&sagemaker).await,
+        [(
+            "renamed-workforce-team".to_owned(),
+            team_arn.clone(),
+            arn.clone()
+        )]
+    );
+    // The outputs are the new ones.
+    let portal = format!("https://{sub_domain}");
+    assert_eq!(output(&state, "WorkteamArn"), team_arn);
+    assert_eq!(output(&state, "PortalUrl"), portal);
+    assert_eq!(output(&state, "WorkforceName"), "renamed-workforce");
+    assert_ne!(portal, old_portal);
+
+    // The app client has the new portal's URLs only.
+    let client = cognito
+        .describe_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&client_id)
+        .send()
+        .await
+        .unwrap();
+    let client = client.user_pool_client().unwrap();
+    assert_eq!(
+        client.callback_urls(),
+        [format!("{portal}/oauth2/idpresponse")]
+    );
+    assert_eq!(client.logout_urls(), [format!("{portal}/logout")]);
+
+    // The invitation carries the new portal URL, not the old.
+    let message = invitation_text(&cognito, &pool).await;
+    assert!(message.contains(&portal), "{message}");
+    assert!(!message.contains(&old_portal), "{message}");
+    // The worker is still in the team's group.
+    assert_eq!(group_members(&cognito, &pool).await, ["alice@example.com"]);
+
+    // And the renamed stack deletes cleanly.
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &rename,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert!(workforces(&sagemaker).await.is_empty());
+    assert!(teams(&sagemaker).await.is_empty());
+}
+
+/// A rename whose new workforce fails: CloudFormation rolls the workforce
+/// resource back with an Update to the old properties, which recreates the
+/// old workforce and its team; the team's ARN is derived from its name, so
+/// it is the one the stack recorded.
+#[tokio::test]
+async fn a_rename_whose_new_workforce_fails_rolls_back_to_the_old_workforce_and_team() {
+    let emu = emulators().await;
+    let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let progress = Progress::new(true);
+
+    let create = options(template(), &[]).await;
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let before = workforces(&sagemaker).await;
+    let old_team_arn = output(&state, "WorkteamArn");
+    let old_outputs = state.outputs.clone();
+    let old_workforce = state.resources["Workforce"].clone();
+
+    emu.sagemaker
+        .fail_next_workforce("planted: the renamed workforce cannot be created");
+    let rename = options(template(), &["WorkforceName=renamed-workforce"]).await;
+    let error = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &rename,
+        &mut state,
+        &progress,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("planted"), "{error}");
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
+
+    // The old workforce (same name and ARN) and the old team are back.
+    let after = workforces(&sagemaker).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0].0, before[0].0);
+    assert_eq!(after[0].1, before[0].1);
+    assert_eq!(after[0].2, "Active");
+    assert_eq!(
+        teams(&sagemaker).await,
+        [(
+            "labeling-workforce-team".to_owned(),
+            old_team_arn.clone(),
+            before[0].1.clone()
+        )]
+    );
+    // The stack's record agrees with the services.
+    assert_eq!(state.outputs["WorkteamArn"], old_outputs["WorkteamArn"]);
+    assert_eq!(state.outputs["WorkforceArn"], old_outputs["WorkforceArn"]);
+    assert_eq!(
+        state.resources["Workforce"].physical_id,
+        old_workforce.physical_id
+    );
+    assert_eq!(
+        state.resources["Workforce"].properties,
+        old_workforce.properties
+    );
+    let events = progress.events();
+    assert!(
+        events.iter().any(|e| e.logical_id == "Workforce"
+            && e.status == "UPDATE_IN_PROGRESS"
+            && e.reason.contains("rolling back")),
+        "the workforce got its rollback Update"
+    );
+
+    // The stack still deletes cleanly.
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert!(workforces(&sagemaker).await.is_empty());
+    assert!(teams(&sagemaker).await.is_empty());
 }
