@@ -292,3 +292,35 @@ async fn a_missing_pool_refuses_the_invitation_naming_it() {
         "{message}"
     );
 }
+
+fn fixture(name: &str, pool: &str) -> Value {
+    let path = local_aws::workspace_root().join("events").join(name);
+    let text = std::fs::read_to_string(&path).expect("the fixture exists");
+    let mut event: Value = serde_json::from_str(&text).expect("the fixture is JSON");
+    event["userPoolId"] = Value::String(pool.to_owned());
+    event
+}
+
+#[tokio::test]
+async fn the_sam_local_invoke_fixtures_are_events_the_trigger_answers() {
+    let setup = setup().await;
+    let pool = setup.pool("Invited", GREETING).await;
+    let portal = setup.workforce(&pool).await;
+    let invitation = fixture("invitation-message-admin-create-user.json", &pool);
+    // The fixture is the event Cognito sends, field for field.
+    let attributes = invitation["request"]["userAttributes"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        invitation,
+        custom_message_event(ADMIN_CREATE_USER, &pool, USER, &attributes, &Map::new())
+    );
+    let answered = answer(setup.invoke(invitation).await);
+    assert_eq!(
+        answered["response"]["emailMessage"],
+        format!("{GREETING}{}", portal_paragraph(&portal))
+    );
+    let reset = fixture("invitation-message-forgot-password.json", &pool);
+    assert_eq!(answer(setup.invoke(reset.clone()).await), reset);
+}
