@@ -407,6 +407,203 @@ fn rewrite_problems(template: &Template, pairs: &[(&str, &str)]) -> Vec<String> 
     problems
 }
 
+// ------------------------------------------------------------ the trigger
+
+/// The binary of the Cognito CustomMessage trigger: a function Cognito runs
+/// for each message it sends, not a custom resource.
+const TRIGGER_BINARY: &str = "invitation-message";
+
+/// Cognito waits at most this long for a trigger (seconds).
+const COGNITO_TRIGGER_WAIT: u64 = 5;
+
+fn get_att(value: &Value) -> Option<(&str, &str)> {
+    match value.get("Fn::GetAtt")?.as_array()?.as_slice() {
+        [resource, attribute] => Some((resource.as_str()?, attribute.as_str()?)),
+        _ => None,
+    }
+}
+
+fn is_ref_to(value: &Value, name: &str) -> bool {
+    value.get("Ref").and_then(Value::as_str) == Some(name)
+}
+
+/// Every `AWS::Serverless::Function` is built from a binary of this
+/// workspace that serves a custom resource or is the trigger.
+fn function_problems(template: &Template, functions: &[(&str, ResourceContract)]) -> Vec<String> {
+    let Ok(resources) = template.resources() else {
+        return vec!["the resources cannot be listed".into()];
+    };
+    let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut problems = Vec::new();
+    for resource in resources
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::Serverless::Function"))
+    {
+        let id = resource.key;
+        let Some(binary) = resource
+            .value
+            .pointer("/Metadata/BuildProperties/Binary")
+            .and_then(Value::as_str)
+        else {
+            problems.push(format!("{id}: Metadata.BuildProperties.Binary is missing"));
+            continue;
+        };
+        if binary != TRIGGER_BINARY && !functions.iter().any(|(b, _)| *b == binary) {
+            problems.push(format!(
+                "{id}: {binary} serves no custom resource and is not the trigger"
+            ));
+        }
+        let main = format!("{workspace}/crates/{binary}/src/main.rs");
+        if !std::path::Path::new(&main).is_file() {
+            problems.push(format!("{id}: no crate builds the binary {binary}"));
+        }
+    }
+    problems
+}
+
+/// The user pool's CustomMessage trigger: the function built from
+/// [`TRIGGER_BINARY`], answering within Cognito's wait, told the workforce,
+/// allowed to be invoked by this pool only, allowed to read this pool, and
+/// in place before any user is invited.
+fn trigger_problems(template: &Template) -> Vec<String> {
+    let Ok(resources) = template.resources() else {
+        return vec!["the resources cannot be listed".into()];
+    };
+    let of_type = |t: &str| {
+        resources
+            .iter()
+            .filter(|r| r.resource_type() == Some(t))
+            .collect::<Vec<_>>()
+    };
+    let mut problems = Vec::new();
+    for pool in of_type("AWS::Cognito::UserPool") {
+        let pool_id = pool.key;
+        let Some(trigger) = pool.value.pointer("/Properties/LambdaConfig/CustomMessage") else {
+            problems.push(format!("{pool_id}: LambdaConfig.CustomMessage is not set"));
+            continue;
+        };
+        let Some((function, "Arn")) = get_att(trigger) else {
+            problems.push(format!(
+                "{pool_id}: LambdaConfig.CustomMessage {trigger} is not a GetAtt of a function's Arn"
+            ));
+            continue;
+        };
+        let Some(definition) = template.resource(function) else {
+            problems.push(format!(
+                "{pool_id}: the trigger {function} is not a resource"
+            ));
+            continue;
+        };
+        let built_from = definition
+            .pointer("/Metadata/BuildProperties/Binary")
+            .and_then(Value::as_str);
+        if built_from != Some(TRIGGER_BINARY) {
+            problems.push(format!(
+                "{function} is built from {built_from:?}, not {TRIGGER_BINARY:?}"
+            ));
+        }
+        let timeout = definition
+            .pointer("/Properties/Timeout")
+            .or_else(|| template.as_value().pointer("/Globals/Function/Timeout"))
+            .and_then(Value::as_u64)
+            .unwrap_or(3);
+        if timeout > COGNITO_TRIGGER_WAIT {
+            problems.push(format!(
+                "{function}: Timeout {timeout}s is longer than Cognito waits for a trigger ({COGNITO_TRIGGER_WAIT}s)"
+            ));
+        }
+        let workforce = definition.pointer("/Properties/Environment/Variables/WORKFORCE_NAME");
+        if !workforce.is_some_and(|v| is_ref_to(v, "WorkforceName")) {
+            problems.push(format!(
+                "{function}: Environment.Variables.WORKFORCE_NAME is not !Ref WorkforceName"
+            ));
+        }
+        let names_pool = |v: Option<&Value>| v.and_then(get_att) == Some((pool_id, "Arn"));
+        let names_function = |v: Option<&Value>| {
+            v.is_some_and(|v| get_att(v) == Some((function, "Arn")) || is_ref_to(v, function))
+        };
+
+        let permissions: Vec<&str> = of_type("AWS::Lambda::Permission")
+            .into_iter()
+            .filter(|p| {
+                let props = p.value.get("Properties");
+                let prop = |k: &str| props.and_then(|p| p.get(k));
+                names_function(prop("FunctionName"))
+                    && prop("Principal") == Some(&Value::from("cognito-idp.amazonaws.com"))
+                    && prop("Action") == Some(&Value::from("lambda:InvokeFunction"))
+                    && names_pool(prop("SourceArn"))
+                    && prop("SourceAccount").is_some_and(|a| is_ref_to(a, "AWS::AccountId"))
+            })
+            .map(|p| p.key)
+            .collect();
+        if permissions.is_empty() {
+            problems.push(format!(
+                "{function}: no AWS::Lambda::Permission lets cognito-idp.amazonaws.com invoke it with SourceArn {pool_id}.Arn and SourceAccount"
+            ));
+        }
+
+        let role = definition
+            .pointer("/Properties/Role")
+            .and_then(get_att)
+            .map(|(role, _)| role);
+        let grants_describe = |document: Option<&Value>| {
+            document
+                .and_then(|d| d.get("Statement"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|statement| {
+                    let actions = statement.get("Action");
+                    let describe = actions == Some(&Value::from("cognito-idp:DescribeUserPool"))
+                        || actions.and_then(Value::as_array).is_some_and(|a| {
+                            a.contains(&Value::from("cognito-idp:DescribeUserPool"))
+                        });
+                    describe && names_pool(statement.get("Resource"))
+                })
+        };
+        let policies: Vec<&str> = of_type("AWS::IAM::RolePolicy")
+            .into_iter()
+            .chain(of_type("AWS::IAM::Policy"))
+            .filter(|p| {
+                let props = p.value.get("Properties");
+                let on_role = |v: &Value| role.is_some_and(|r| is_ref_to(v, r));
+                let attached = props.and_then(|p| p.get("RoleName")).is_some_and(on_role)
+                    || props
+                        .and_then(|p| p.get("Roles"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|roles| roles.iter().any(on_role));
+                attached && grants_describe(props.and_then(|p| p.get("PolicyDocument")))
+            })
+            .map(|p| p.key)
+            .collect();
+        if policies.is_empty() {
+            problems.push(format!(
+                "{function}: no IAM policy on its role {role:?} allows cognito-idp:DescribeUserPool on {pool_id}.Arn"
+            ));
+        }
+
+        for user in of_type("AWS::Cognito::UserPoolUser") {
+            let on_pool = user
+                .value
+                .pointer("/Properties/UserPoolId")
+                .is_some_and(|v| is_ref_to(v, pool_id));
+            if !on_pool {
+                continue;
+            }
+            let waits = user.depends_on();
+            for needed in permissions.iter().take(1).chain(policies.iter().take(1)) {
+                if !waits.contains(needed) {
+                    problems.push(format!(
+                        "{}: DependsOn lacks {needed}: Cognito could invite it before the trigger may run",
+                        user.key
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 #[test]
 fn every_native_rewrite_re_runs_the_custom_resource_beneath() {
     let template = project_template();
@@ -470,5 +667,90 @@ fn the_rewrite_check_reports_each_untriggered_parameter() {
         ["Direct", "InCondition", "InSub", "ViaNested", "Gone:"],
         "{}",
         problems.join("\n")
+    );
+}
+
+#[test]
+fn every_function_is_a_workspace_binary_and_the_trigger_is_wired() {
+    let template = project_template();
+    let mut problems = function_problems(&template, &FUNCTIONS);
+    problems.extend(trigger_problems(&template));
+    assert!(
+        problems.is_empty(),
+        "template.yaml's functions:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_trigger_check_reports_each_kind_of_mistake() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))
+        .unwrap();
+    let breakages = [
+        (
+            "DependsOn: [InviteEmail, InvitationMessagePermission, InvitationMessagePoolPolicy]",
+            "DependsOn: InviteEmail",
+            "InvitedUser&{Email}: DependsOn lacks InvitationMessagePermission",
+        ),
+        (
+            "      # Cognito waits at most 5 seconds for a trigger.\n      Timeout: 5",
+            "      Timeout: 6",
+            "InvitationMessageFunction: Timeout 6s is longer than Cognito waits",
+        ),
+        (
+            "WORKFORCE_NAME: !Ref WorkforceName",
+            "WORKFORCE_NAME: labeling-workforce",
+            "InvitationMessageFunction: Environment.Variables.WORKFORCE_NAME",
+        ),
+        (
+            "      Principal: cognito-idp.amazonaws.com\n      SourceArn: !GetAtt UserPool.Arn",
+            "      Principal: cognito-idp.amazonaws.com\n      SourceArn: !GetAtt WebAcl.Arn",
+            "InvitationMessageFunction: no AWS::Lambda::Permission",
+        ),
+        (
+            "            Action: cognito-idp:DescribeUserPool",
+            "            Action: cognito-idp:ListUsers",
+            "InvitationMessageFunction: no IAM policy on its role",
+        ),
+        (
+            "BuildProperties: { Binary: invitation-message }",
+            "BuildProperties: { Binary: invitation-mesage }",
+            "InvitationMessageFunction: no crate builds the binary invitation-mesage",
+        ),
+        (
+            "        CustomMessage: !GetAtt InvitationMessageFunction.Arn\n",
+            "",
+            "UserPool: LambdaConfig.CustomMessage is not set",
+        ),
+    ];
+    for (from, to, expected) in breakages {
+        assert!(text.contains(from), "template.yaml has {from:?}");
+        let broken = Template::from_yaml(&text.replace(from, to)).unwrap();
+        let mut problems = function_problems(&broken, &FUNCTIONS);
+        problems.extend(trigger_problems(&broken));
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "missing {expected:?} in:\n{}",
+            problems.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_invite_email_appends_exactly_the_triggers_paragraph() {
+    // One text, in the trigger's crate: what InviteEmail writes into the
+    // pool's template and what the trigger adds when a rewrite lost it.
+    let template = project_template();
+    let message = template
+        .resource("InviteEmail")
+        .and_then(|r| r.pointer("/Properties/EmailMessage/Fn::Sub"))
+        .and_then(Value::as_str)
+        .unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "${{InviteEmailMessage}}{}",
+            invitation_message::portal_paragraph("${PortalDomain.PortalUrl}")
+        )
     );
 }

@@ -5,7 +5,8 @@
 //! - [`sagemaker`]: the project's own SageMaker workforce emulator;
 //! - [`sink`]: a ResponseURL that behaves like CloudFormation's presigned S3 URL;
 //! - [`runtime_api`]: a Lambda Runtime API host that runs a function binary
-//!   as a real bootstrap.
+//!   as a real bootstrap;
+//! - [`triggers`]: Cognito's trigger events and what it makes of the answers.
 //!
 //! Every server listens on 127.0.0.1 on a free port and stops when its handle
 //! is dropped, so tests can run in parallel.
@@ -16,6 +17,7 @@ pub mod moto;
 pub mod runtime_api;
 pub mod sagemaker;
 pub mod sink;
+pub mod triggers;
 
 use std::path::PathBuf;
 

@@ -205,27 +205,19 @@ pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
             }
         }
     }
-    let mut invites: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in state
         .resources
         .values()
         .filter(|d| d.resource_type == "AWS::Cognito::UserPoolUser")
     {
-        let pool = param_text(&d.properties["UserPoolId"]);
-        invites.entry(pool).or_default().push(d.physical_id.clone());
-    }
-    for (pool, users) in invites {
-        match aws
-            .json(COGNITO, "DescribeUserPool", json!({"UserPoolId": pool}))
-            .await
-        {
-            Ok(p) => {
-                let template = &p["UserPool"]["AdminCreateUserConfig"]["InviteMessageTemplate"];
-                for user in users {
-                    out.push_str(&invitation(&user, template));
-                }
-            }
-            Err(e) => out.push_str(&format!("\nInvitations of {pool}: {e}\n")),
+        // What Cognito sent when the user was created (through the pool's
+        // CustomMessage trigger, if it has one), not today's template.
+        match d.attributes.get(providers::SENT_INVITATION) {
+            Some(sent) => out.push_str(&invitation(&d.physical_id, sent)),
+            None => out.push_str(&format!(
+                "\nNo invitation email was sent to {}.\n",
+                d.physical_id
+            )),
         }
     }
     let not_emulated: Vec<String> = state
@@ -245,20 +237,22 @@ pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
     out
 }
 
-/// The email Cognito would send `user`: the pool's invitation template with
-/// the placeholders filled in.
-pub fn invitation(user: &str, template: &Value) -> String {
-    let body = template["EmailMessage"]
+/// The invitation email Cognito sent `user`, as local-stack recorded it
+/// (`{"Subject", "Message", "ComposedBy"}`), with the placeholders filled in.
+pub fn invitation(user: &str, sent: &Value) -> String {
+    let body = sent["Message"]
         .as_str()
-        .unwrap_or("(Cognito's default message)")
+        .unwrap_or_default()
         .replace("{username}", user)
         .replace("{####}", "<temporary password>")
         .replace("<br>", "\n    ");
+    let composed = match sent["ComposedBy"].as_str() {
+        Some(function) => format!(" (composed by the CustomMessage trigger {function})"),
+        None => String::new(),
+    };
     format!(
-        "\nInvitation email to {user}:\n  Subject: {}\n  Body:\n    {body}\n",
-        template["EmailSubject"]
-            .as_str()
-            .unwrap_or("(Cognito's default subject)")
+        "\nInvitation email to {user}{composed}:\n  Subject: {}\n  Body:\n    {body}\n",
+        sent["Subject"].as_str().unwrap_or_default()
     )
 }
 

@@ -7,6 +7,7 @@
 use crate::aws::{self, AwsError, COGNITO, LOGS, SAGEMAKER, WAFV2};
 use local_aws::runtime_api::{FunctionHost, FunctionSpec, Outcome};
 use local_aws::sink::ResponseSink;
+use local_aws::triggers::{self, SentEmail};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -163,6 +164,10 @@ const NATIVE: &[(&str, &[&str])] = &[
             "Tags",
         ],
     ),
+    (
+        "AWS::IAM::RolePolicy",
+        &["RoleName", "PolicyName", "PolicyDocument"],
+    ),
 ];
 
 pub fn support(resource_type: &str) -> Support {
@@ -175,6 +180,9 @@ pub fn support(resource_type: &str) -> Support {
         "AWS::Cognito::LogDeliveryConfiguration" => {
             Support::NotEmulated("moto has no Cognito log delivery (SetLogDeliveryConfiguration)")
         }
+        "AWS::Lambda::Permission" => Support::NotEmulated(
+            "the local Lambda host has no resource-based policies; Cognito's triggers run without one",
+        ),
         t if t.starts_with("Custom::") => Support::Custom,
         _ => Support::Unsupported,
     }
@@ -265,6 +273,7 @@ pub fn replacement_reason(resource_type: &str, old: &Value, new: &Value) -> Opti
         "AWS::Cognito::UserPoolUserToGroupAttachment" => NATIVE[5].1,
         "AWS::Logs::LogGroup" => &["LogGroupName", "KmsKeyId"],
         "AWS::IAM::Role" => &["RoleName", "Path"],
+        "AWS::IAM::RolePolicy" => &["RoleName", "PolicyName"],
         "AWS::WAFv2::WebACL" => &["Name", "Scope"],
         "AWS::WAFv2::WebACLAssociation" => &["ResourceArn"],
         "AWS::SageMaker::Workteam" => &["WorkteamName", "WorkforceName"],
@@ -410,6 +419,12 @@ impl Providers {
             local_aws::ACCOUNT_ID
         );
         let endpoints = self.aws.endpoints();
+        // The template's variables, then the emulators' endpoints (which win).
+        let variables = props["Environment"]["Variables"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(key, _)| (key.clone(), text(&props["Environment"]["Variables"], key)));
         let spec = FunctionSpec {
             binary: path,
             function_name: name.clone(),
@@ -417,19 +432,21 @@ impl Providers {
                 .as_u64()
                 .and_then(|m| u32::try_from(m).ok())
                 .unwrap_or(128),
-            env: vec![
-                ("CFN_RESPONSE_ALLOW_HTTP".into(), "true".into()),
-                (
-                    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
-                    endpoints.moto.clone(),
-                ),
-                ("AWS_ENDPOINT_URL_SSM".into(), endpoints.moto.clone()),
-                (
-                    "AWS_ENDPOINT_URL_SAGEMAKER".into(),
-                    endpoints.sagemaker.clone(),
-                ),
-                ("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into()),
-            ],
+            env: variables
+                .chain([
+                    ("CFN_RESPONSE_ALLOW_HTTP".into(), "true".into()),
+                    (
+                        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
+                        endpoints.moto.clone(),
+                    ),
+                    ("AWS_ENDPOINT_URL_SSM".into(), endpoints.moto.clone()),
+                    (
+                        "AWS_ENDPOINT_URL_SAGEMAKER".into(),
+                        endpoints.sagemaker.clone(),
+                    ),
+                    ("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into()),
+                ])
+                .collect(),
         };
         let timeout = Duration::from_secs(text(props, "Timeout").parse().unwrap_or(3));
         let function = Function {
@@ -616,14 +633,7 @@ impl Providers {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(event.clone());
         let invocation = host.invoke(event, function.timeout).await;
-        if let Some(dir) = &self.log_dir {
-            // Best effort: the logs are a convenience, the run goes on without them.
-            let _ = std::fs::create_dir_all(dir);
-            let _ = std::fs::write(
-                dir.join(format!("{}.log", function.spec.function_name)),
-                host.logs(),
-            );
-        }
+        self.save_logs(&function, host);
         let service_timeout = text(props, "ServiceTimeout").parse().unwrap_or(3600u64);
         // The function PUTs before it returns; a short grace covers a PUT
         // still in flight. A function that never answers fails the resource
@@ -659,6 +669,142 @@ impl Providers {
                 .filter(|p| !p.is_empty())
                 .or(physical_id.map(str::to_owned)),
         })
+    }
+
+    fn save_logs(&self, function: &Function, host: &FunctionHost) {
+        if let Some(dir) = &self.log_dir {
+            // Best effort: the logs are a convenience, the run goes on without them.
+            let _ = std::fs::create_dir_all(dir);
+            let _ = std::fs::write(
+                dir.join(format!("{}.log", function.spec.function_name)),
+                host.logs(),
+            );
+        }
+    }
+
+    /// What Cognito does after AdminCreateUser created `user` with `props`:
+    /// the invitation email, through the pool's CustomMessage trigger when
+    /// it has one (invoked with Cognito's event, within Cognito's 5 seconds).
+    /// `None` when no email is sent. A trigger that fails makes
+    /// AdminCreateUser fail: the user is removed again and the error is
+    /// Cognito's.
+    async fn send_invitation(
+        &self,
+        props: &Value,
+        user: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let by_email = props["DesiredDeliveryMediums"]
+            .as_array()
+            .is_some_and(|media| media.iter().any(|m| m == "EMAIL"));
+        if !by_email || props["MessageAction"] == "SUPPRESS" {
+            return Ok(None);
+        }
+        let pool_id = text(props, "UserPoolId");
+        let username = user["Username"].as_str().unwrap_or_default().to_owned();
+        let described = self
+            .aws
+            .json(COGNITO, "DescribeUserPool", json!({"UserPoolId": pool_id}))
+            .await?;
+        let pool = &described["UserPool"];
+        let template = &pool["AdminCreateUserConfig"]["InviteMessageTemplate"];
+        let Some(trigger) = pool["LambdaConfig"]["CustomMessage"].as_str() else {
+            let sent = SentEmail::from_answer(&Value::Null, template);
+            return Ok(Some(sent_record(&sent, None)));
+        };
+        let refused = |code: &str, message: String| {
+            ProviderError::Aws(AwsError {
+                service: COGNITO.name,
+                operation: "AdminCreateUser".into(),
+                code: code.into(),
+                message,
+            })
+        };
+        let function = self
+            .functions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(trigger)
+            .cloned();
+        let answer = match function {
+            None => Err(refused(
+                "NotEmulated",
+                format!(
+                    "the pool's CustomMessage trigger {trigger} is not a function of this stack; local-stack runs only those"
+                ),
+            )),
+            Some(function) => {
+                let mut attributes: Map<String, Value> = user["Attributes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| Some((a["Name"].as_str()?.to_owned(), a["Value"].clone())))
+                    .collect();
+                attributes.insert("cognito:user_status".into(), user["UserStatus"].clone());
+                let metadata = props["ClientMetadata"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+                let event = triggers::custom_message_event(
+                    triggers::ADMIN_CREATE_USER,
+                    &pool_id,
+                    &username,
+                    &attributes,
+                    &metadata,
+                );
+                self.run_trigger(&function, event).await.map_err(|message| {
+                    refused(
+                        "UserLambdaValidationException",
+                        format!("CustomMessage failed with error {message}."),
+                    )
+                })
+            }
+        };
+        match answer {
+            Ok(answer) => {
+                let sent = SentEmail::from_answer(&answer, template);
+                Ok(Some(sent_record(&sent, Some(trigger))))
+            }
+            Err(error) => {
+                // Cognito creates no user when the trigger fails.
+                self.aws
+                    .json(
+                        COGNITO,
+                        "AdminDeleteUser",
+                        json!({"UserPoolId": pool_id, "Username": username}),
+                    )
+                    .await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Invokes a trigger the way Cognito does: synchronously, waiting at
+    /// most 5 seconds; its answer, or why there is none.
+    async fn run_trigger(&self, function: &Function, event: Value) -> Result<Value, String> {
+        const COGNITO_WAITS: Duration = Duration::from_secs(5);
+        let host = function
+            .host
+            .get_or_try_init(|| FunctionHost::start(function.spec.clone()))
+            .await
+            .map_err(|e| format!("could not start {}: {e}", function.spec.binary.display()))?;
+        let invocation = host
+            .invoke(event, function.timeout.min(COGNITO_WAITS))
+            .await;
+        self.save_logs(function, host);
+        match invocation.outcome {
+            Outcome::Response(answer) => Ok(answer),
+            Outcome::Error(error) => Err(error["errorMessage"]
+                .as_str()
+                .map_or_else(|| error.to_string(), str::to_owned)),
+            Outcome::TimedOut => Err(format!(
+                "the function {} timed out",
+                function.spec.function_name
+            )),
+            Outcome::Crashed { status } => Err(format!(
+                "the function {} crashed (exit status {status:?})",
+                function.spec.function_name
+            )),
+        }
     }
 
     async fn create_native(
@@ -727,11 +873,16 @@ impl Providers {
             }
             "AWS::Cognito::UserPoolUser" => {
                 let out = aws.json(COGNITO, "AdminCreateUser", props.clone()).await?;
-                Ok(Created::new(
+                let sent = self.send_invitation(props, &out["User"]).await?;
+                let mut created = Created::new(
                     out["User"]["Username"]
                         .as_str()
                         .unwrap_or(&text(props, "Username")),
-                ))
+                );
+                if let Some(sent) = sent {
+                    created.attributes.insert(SENT_INVITATION.into(), sent);
+                }
+                Ok(created)
             }
             "AWS::Cognito::UserPoolUserToGroupAttachment" => {
                 aws.json(COGNITO, "AdminAddUserToGroup", props.clone())
@@ -780,6 +931,10 @@ impl Providers {
                 Ok(Created::new(&name)
                     .with("Arn", aws::xml_text(&xml, "Arn").unwrap_or_default())
                     .with("RoleId", aws::xml_text(&xml, "RoleId").unwrap_or_default()))
+            }
+            "AWS::IAM::RolePolicy" => {
+                self.put_role_policy(props).await?;
+                Ok(Created::new(text(props, "PolicyName")))
             }
             "AWS::WAFv2::WebACL" => {
                 let mut body = props.clone();
@@ -901,6 +1056,10 @@ impl Providers {
                     .with("Arn", aws::xml_text(&xml, "Arn").unwrap_or_default())
                     .with("RoleId", aws::xml_text(&xml, "RoleId").unwrap_or_default()))
             }
+            "AWS::IAM::RolePolicy" => {
+                self.put_role_policy(new).await?;
+                Ok(Created::new(physical_id))
+            }
             "AWS::WAFv2::WebACL" => {
                 let (name, id, scope) = web_acl_parts(physical_id);
                 let current = aws.json(WAFV2, "GetWebACL", json!({"Name": name, "Id": id, "Scope": scope})).await?;
@@ -1000,6 +1159,16 @@ impl Providers {
                 aws.iam("DeleteRole", &[("RoleName", physical_id.to_owned())])
                     .await?;
             }
+            "AWS::IAM::RolePolicy" => {
+                aws.iam(
+                    "DeleteRolePolicy",
+                    &[
+                        ("RoleName", text(props, "RoleName")),
+                        ("PolicyName", text(props, "PolicyName")),
+                    ],
+                )
+                .await?;
+            }
             "AWS::WAFv2::WebACL" => {
                 let (name, id, scope) = web_acl_parts(physical_id);
                 let current = aws
@@ -1081,6 +1250,21 @@ impl Providers {
         Ok(())
     }
 
+    /// An `AWS::IAM::RolePolicy`: one inline policy on one role.
+    async fn put_role_policy(&self, props: &Value) -> Result<(), ProviderError> {
+        self.aws
+            .iam(
+                "PutRolePolicy",
+                &[
+                    ("RoleName", text(props, "RoleName")),
+                    ("PolicyName", text(props, "PolicyName")),
+                    ("PolicyDocument", props["PolicyDocument"].to_string()),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
     async fn put_role_policies(&self, role: &str, props: &Value) -> Result<(), ProviderError> {
         for policy in props["Policies"].as_array().into_iter().flatten() {
             self.aws
@@ -1134,6 +1318,26 @@ impl Providers {
         }
         Ok(())
     }
+}
+
+/// The attribute of an `AWS::Cognito::UserPoolUser` under which local-stack
+/// records the invitation email Cognito sent (not a CloudFormation
+/// attribute: the `local-stack:` prefix keeps it apart from those).
+pub const SENT_INVITATION: &str = "local-stack:SentInvitation";
+
+/// What [`SENT_INVITATION`] holds: the email, and the trigger that composed
+/// it (null when the pool's template was sent as it is).
+fn sent_record(sent: &SentEmail, trigger: Option<&str>) -> Value {
+    json!({
+        "Subject": sent.subject,
+        "Message": sent.message,
+        "ComposedBy": if sent.from_trigger { trigger.map(trigger_name) } else { None },
+    })
+}
+
+/// A function's name from its ARN.
+fn trigger_name(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 /// CloudFormation's CognitoMemberDefinition says CognitoUserPool,

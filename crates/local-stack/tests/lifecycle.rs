@@ -897,25 +897,6 @@ async fn workforces(
         .collect()
 }
 
-async fn invitation_text(cognito: &cognito::Client, pool: &str) -> String {
-    let described = cognito
-        .describe_user_pool()
-        .user_pool_id(pool)
-        .send()
-        .await
-        .unwrap();
-    described
-        .user_pool()
-        .unwrap()
-        .admin_create_user_config()
-        .unwrap()
-        .invite_message_template()
-        .unwrap()
-        .email_message()
-        .unwrap()
-        .to_owned()
-}
-
 /// A rename with a work team attached (SageMaker refuses to delete a
 /// workforce with teams): the workforce resource deletes its team and the
 /// old workforce, creates both anew, and the portal URLs that follow from
@@ -1003,7 +984,7 @@ async fn renaming_the_workforce_moves_the_team_portal_client_and_invitation() {
     assert_eq!(client.logout_urls(), [format!("{portal}/logout")]);
 
     // The invitation carries the new portal URL, not the old.
-    let message = invitation_text(&cognito, &pool).await;
+    let (_, message) = invite_template(&cognito, &pool).await;
     assert!(message.contains(&portal), "{message}");
     assert!(!message.contains(&old_portal), "{message}");
     // The worker is still in the team's group.
@@ -1111,4 +1092,134 @@ async fn a_rename_whose_new_workforce_fails_rolls_back_to_the_old_workforce_and_
     assert!(deleted.is_ok(), "{deleted:?}");
     assert!(workforces(&sagemaker).await.is_empty());
     assert!(teams(&sagemaker).await.is_empty());
+}
+
+/// The pool's invitation template as Cognito holds it now.
+async fn invite_template(client: &cognito::Client, pool: &str) -> (String, String) {
+    let described = client
+        .describe_user_pool()
+        .user_pool_id(pool)
+        .send()
+        .await
+        .unwrap();
+    let template = described
+        .user_pool()
+        .and_then(|p| p.admin_create_user_config())
+        .and_then(|c| c.invite_message_template())
+        .unwrap();
+    (
+        template.email_subject().unwrap_or_default().to_owned(),
+        template.email_message().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The invitation email the summary shows for `user`, from its heading to
+/// the next blank line.
+fn summary_invitation(summary: &str, user: &str) -> String {
+    let heading = format!("Invitation email to {user}");
+    let start = summary
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in:\n{summary}"));
+    let rest = &summary[start..];
+    rest[..rest.find("\n\n").unwrap_or(rest.len())].to_owned()
+}
+
+#[tokio::test]
+async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations() {
+    let emu = emulators().await;
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let progress = Progress::new(true);
+
+    let create = options(template(), &["InvitedUserEmails=alice@example.com"]).await;
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let pool = output(&state, "UserPoolId");
+    let portal = output(&state, "PortalUrl");
+    assert!(invite_template(&cognito, &pool).await.1.contains(&portal));
+
+    // A new subject rewrites the pool natively; the CIDR then fails at the
+    // workforce, and the rollback rewrites the pool once more. InviteEmail,
+    // after the workforce, never gets an event.
+    let failing = options(
+        template(),
+        &[
+            "InvitedUserEmails=alice@example.com",
+            "InviteEmailSubject=Join the labeling team",
+            "SourceIpCidrs=10.0.0.0/99",
+        ],
+    )
+    .await;
+    let failed = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &failing,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(failed.is_err(), "the update fails at the workforce");
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
+    let events = progress.events();
+    let rewritten = |status: &str| {
+        events
+            .iter()
+            .filter(|e| e.logical_id == "UserPool" && e.status == status)
+            .count()
+    };
+    assert_eq!(rewritten("UPDATE_COMPLETE"), 2, "update and rollback");
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.logical_id == "InviteEmail" && e.status.starts_with("UPDATE")),
+        "InviteEmail was never reached"
+    );
+    let (_, stripped) = invite_template(&cognito, &pool).await;
+    assert!(
+        !stripped.contains(&portal),
+        "the rollback put the template's invitation back without the link: {stripped}"
+    );
+
+    // The next worker is invited after that.
+    let add = options(
+        template(),
+        &["InvitedUserEmails=alice@example.com,bob@example.com"],
+    )
+    .await;
+    let added =
+        local_stack::run(Command::Update, &emu.endpoints, &add, &mut state, &progress).await;
+    assert!(added.is_ok(), "{added:?}");
+    assert_eq!(state.status, "UPDATE_COMPLETE");
+    // The pool's template still lacks the link (nothing rewrote it)...
+    let (subject, template_message) = invite_template(&cognito, &pool).await;
+    assert!(!template_message.contains(&portal), "{template_message}");
+    // ...yet the email Cognito sent bob carries it.
+    let summary = local_stack::summary(&emu.endpoints, &state).await;
+    let email = summary_invitation(&summary, "bob@example.com");
+    assert!(email.contains(&portal), "bob's invitation: {email}");
+    assert!(email.contains(&format!("Subject: {subject}")), "{email}");
+    assert!(email.contains("bob@example.com"), "{email}");
+    let sent = &state.resources["InvitedUserbobexamplecom"].attributes
+        [local_stack::providers::SENT_INVITATION];
+    assert_eq!(
+        sent["ComposedBy"]
+            .as_str()
+            .map(|f| f.contains("InvitationMessage")),
+        Some(true)
+    );
+    assert_eq!(
+        sent["Message"].as_str().unwrap_or_default(),
+        format!(
+            "{template_message}{}",
+            invitation_message::portal_paragraph(&portal)
+        )
+    );
 }
