@@ -754,3 +754,38 @@ fn the_invite_email_appends_exactly_the_triggers_paragraph() {
         )
     );
 }
+
+#[test]
+fn every_function_is_told_its_own_stack() {
+    let template = project_template();
+    let value = template.as_value();
+    let variable = format!(
+        "/Globals/Function/Environment/Variables/{}",
+        custom_resource::STACK_ID_ENV
+    );
+    assert_eq!(
+        value.pointer(&variable),
+        Some(&serde_json::json!({"Ref": "AWS::StackId"})),
+        "the functions refuse every event without it"
+    );
+    let functions = value["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, resource)| resource["Type"] == "AWS::Serverless::Function");
+    let mut seen = 0;
+    for (logical_id, function) in functions {
+        seen += 1;
+        assert!(
+            function
+                .pointer(&format!(
+                    "/Properties{}",
+                    &variable["/Globals/Function".len()..]
+                ))
+                .is_none(),
+            "{logical_id} overrides {}",
+            custom_resource::STACK_ID_ENV
+        );
+    }
+    assert!(seen >= 6, "{seen} functions");
+}

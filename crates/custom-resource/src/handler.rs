@@ -103,6 +103,8 @@ pub(crate) struct Handler<R> {
     http: reqwest::Client,
     log_group: String,
     log_stream: String,
+    /// The stack this function serves (see [`crate::stack`]).
+    own_stack_id: Option<String>,
 }
 
 impl<R: CustomResource> Handler<R> {
@@ -115,6 +117,7 @@ impl<R: CustomResource> Handler<R> {
             http,
             log_group: std::env::var("AWS_LAMBDA_LOG_GROUP_NAME").unwrap_or_default(),
             log_stream: std::env::var("AWS_LAMBDA_LOG_STREAM_NAME").unwrap_or_default(),
+            own_stack_id: crate::stack::own_stack_id_from_env(),
         })
     }
 
@@ -255,13 +258,22 @@ impl<R: CustomResource> Handler<R> {
                 );
                 return Answer::Success(Outcome::new(id));
             }
-            (RequestType::Update, None) => {
-                return Answer::Failed {
-                    physical_resource_id: fallback_id,
-                    reason: "Update without a PhysicalResourceId".to_owned(),
-                };
-            }
             _ => {}
+        }
+        // After the Deletes settled above, which touch nothing: the rollback
+        // of a refused Create must succeed, or the other stack is stuck.
+        if let Some(reason) = crate::stack::refusal(self.own_stack_id.as_deref(), request) {
+            tracing::warn!(event_stack_id = %request.stack_id, %reason, "event refused: not for this function's stack");
+            return Answer::Failed {
+                physical_resource_id: fallback_id,
+                reason,
+            };
+        }
+        if request.request_type == RequestType::Update && given_id.is_none() {
+            return Answer::Failed {
+                physical_resource_id: fallback_id,
+                reason: "Update without a PhysicalResourceId".to_owned(),
+            };
         }
 
         // Boxed: SDK futures are deep, and keeping them off this frame spares

@@ -6,8 +6,10 @@
 //! safety margin before the Lambda deadline, whatever the resource code does
 //! (fails, panics, runs long); bad input refused by name before any resource
 //! code runs; Delete of an id this function never issued answered without
-//! touching anything; the body within CloudFormation's 4096 bytes; the PUT
-//! retried; the ResponseURL never logged; JSON logs.
+//! touching anything; an event of any stack but the function's own
+//! ([`STACK_ID_ENV`]) refused without acting; the body within
+//! CloudFormation's 4096 bytes and never a null member; the PUT retried; the
+//! ResponseURL never logged; JSON logs.
 //!
 //! ```no_run
 //! # use custom_resource::{Context, CustomResource, Outcome, Properties};
@@ -39,6 +41,7 @@ mod logging;
 mod properties;
 mod response;
 mod send;
+mod stack;
 
 pub use event::{Request, RequestType};
 pub use handler::{Context, created_nothing_id, is_created_nothing_id};
@@ -46,6 +49,7 @@ pub use logging::init as init_logging;
 pub use properties::{InvalidProperty, Properties, PropertiesError, cfn};
 pub use response::{MAX_BODY_BYTES, Outcome};
 pub use send::{ALLOW_HTTP_ENV, ResponseUrl};
+pub use stack::STACK_ID_ENV;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,9 +1,6 @@
 //! The response body PUT to the ResponseURL, and its size rule.
 
 use crate::event::Request;
-use aws_lambda_events::event::cloudformation::{
-    CloudFormationCustomResourceResponse, CloudFormationCustomResourceResponseStatus,
-};
 use std::collections::BTreeMap;
 
 /// CloudFormation refuses a response body above this many bytes ("Response
@@ -63,33 +60,84 @@ impl Answer {
     }
 }
 
+/// The response body as CloudFormation documents it. Every member is a
+/// string, an object or a boolean, never null: `Reason` is required for
+/// FAILED and documented as a string, and a null Reason is known to leave a
+/// stack waiting, so it is left out on SUCCESS; `Data` and `NoEcho` are left
+/// out when there is nothing to say.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Body<'a> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    physical_resource_id: &'a str,
+    stack_id: &'a str,
+    request_id: &'a str,
+    logical_resource_id: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    no_echo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a BTreeMap<String, String>>,
+}
+
+/// Said when a FAILED answer would otherwise carry no reason at all.
+const NO_REASON: &str = "internal error: the function failed without saying why";
+
 fn serialize(request: &Request, answer: &Answer) -> Vec<u8> {
-    let mut body = CloudFormationCustomResourceResponse::default();
-    body.stack_id = request.stack_id.clone();
-    body.request_id = request.request_id.clone();
-    body.logical_resource_id = request.logical_resource_id.clone();
-    match answer {
-        Answer::Success(outcome) => {
-            body.status = CloudFormationCustomResourceResponseStatus::Success;
-            body.physical_resource_id = outcome.physical_resource_id.clone();
-            body.no_echo = outcome.no_echo;
-            body.data = outcome
-                .data
-                .iter()
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect();
-        }
+    let body = match answer {
+        Answer::Success(outcome) => Body {
+            status: "SUCCESS",
+            reason: None,
+            physical_resource_id: &outcome.physical_resource_id,
+            stack_id: &request.stack_id,
+            request_id: &request.request_id,
+            logical_resource_id: &request.logical_resource_id,
+            no_echo: outcome.no_echo,
+            data: Some(&outcome.data).filter(|data| !data.is_empty()),
+        },
         Answer::Failed {
             physical_resource_id,
             reason,
-        } => {
-            body.status = CloudFormationCustomResourceResponseStatus::Failed;
-            body.physical_resource_id = physical_resource_id.clone();
-            body.reason = Some(reason.clone());
-        }
-    }
+        } => Body {
+            status: "FAILED",
+            reason: Some(if reason.trim().is_empty() {
+                NO_REASON
+            } else {
+                reason
+            }),
+            physical_resource_id,
+            stack_id: &request.stack_id,
+            request_id: &request.request_id,
+            logical_resource_id: &request.logical_resource_id,
+            no_echo: false,
+            data: None,
+        },
+    };
     // Serializing plain strings and maps into a Vec cannot fail.
     serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// CloudFormation refuses an empty PhysicalResourceId, so an answer never
+/// carries one: a SUCCESS without an id is an internal error, and a FAILED
+/// one answers with the marker of a Create that created nothing.
+fn with_physical_id(request: &Request, answer: Answer) -> Answer {
+    let marker = || crate::handler::created_nothing_id(&request.request_id);
+    match answer {
+        Answer::Success(outcome) if outcome.physical_resource_id.is_empty() => Answer::Failed {
+            physical_resource_id: request.physical_resource_id.clone().unwrap_or_else(marker),
+            reason: "internal error: the function answered SUCCESS without a PhysicalResourceId"
+                .to_owned(),
+        },
+        Answer::Failed {
+            physical_resource_id,
+            reason,
+        } if physical_resource_id.is_empty() => Answer::Failed {
+            physical_resource_id: request.physical_resource_id.clone().unwrap_or_else(marker),
+            reason,
+        },
+        answer => answer,
+    }
 }
 
 /// Serializes the answer, keeping the body within [`MAX_BODY_BYTES`]:
@@ -97,7 +145,7 @@ fn serialize(request: &Request, answer: &Answer) -> Vec<u8> {
 /// a FAILED reason is shortened, keeping `reason_suffix` (where the logs are),
 /// until it fits. Returns the answer actually sent and its body.
 pub fn render(request: &Request, answer: Answer, reason_suffix: &str) -> (Answer, Vec<u8>) {
-    let answer = match answer {
+    let answer = match with_physical_id(request, answer) {
         Answer::Success(outcome) => {
             let body = serialize(request, &Answer::Success(outcome.clone()));
             if body.len() <= MAX_BODY_BYTES {
@@ -124,9 +172,14 @@ pub fn render(request: &Request, answer: Answer, reason_suffix: &str) -> (Answer
     };
     let mut message = reason;
     loop {
+        let reason = format!("{message}{reason_suffix}");
         let answer = Answer::Failed {
             physical_resource_id: physical_resource_id.clone(),
-            reason: format!("{message}{reason_suffix}"),
+            reason: if reason.trim().is_empty() {
+                NO_REASON.to_owned()
+            } else {
+                reason
+            },
         };
         let body = serialize(request, &answer);
         let excess = body.len().saturating_sub(MAX_BODY_BYTES);
@@ -187,6 +240,122 @@ mod tests {
         assert_eq!(body["Data"], json!({"K": "v"}));
     }
 
+    /// Panics at the first null anywhere in `value`.
+    fn assert_no_null(value: &Value, at: &str) {
+        match value {
+            Value::Null => panic!("null at {at}"),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, item)| assert_no_null(item, &format!("{at}[{i}]"))),
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(key, item)| assert_no_null(item, &format!("{at}.{key}"))),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn success_sends_no_null_and_no_reason() {
+        let (_, body) = render(&request(), Answer::Success(Outcome::new("p")), " logs");
+        let body = parse(&body);
+        assert_no_null(&body, "body");
+        assert!(body.get("Reason").is_none(), "{body}");
+        assert!(body.get("NoEcho").is_none(), "{body}");
+        assert!(body.get("Data").is_none(), "{body}");
+        let members: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            members,
+            [
+                "LogicalResourceId",
+                "PhysicalResourceId",
+                "RequestId",
+                "StackId",
+                "Status"
+            ]
+        );
+
+        let mut secret = Outcome::new("p").with("Password", "x");
+        secret.no_echo = true;
+        let body = parse(&render(&request(), Answer::Success(secret), "").1);
+        assert_no_null(&body, "body");
+        assert_eq!(body["NoEcho"], json!(true));
+        assert_eq!(body["Data"], json!({"Password": "x"}));
+    }
+
+    #[test]
+    fn failed_always_has_a_non_empty_string_reason_and_no_data() {
+        for (reason, suffix) in [("", ""), ("  ", ""), ("boom", ""), ("", " See logs.")] {
+            let failed = Answer::Failed {
+                physical_resource_id: "p".into(),
+                reason: reason.into(),
+            };
+            let (answer, body) = render(&request(), failed, suffix);
+            let body = parse(&body);
+            assert_no_null(&body, "body");
+            assert_eq!(body["Status"], "FAILED");
+            let sent = body["Reason"].as_str().expect("Reason is a string");
+            assert!(!sent.trim().is_empty(), "{reason:?}{suffix:?}: {body}");
+            assert_eq!(
+                answer,
+                Answer::Failed {
+                    physical_resource_id: "p".into(),
+                    reason: sent.to_owned()
+                }
+            );
+            assert!(body.get("Data").is_none() && body.get("NoEcho").is_none());
+        }
+    }
+
+    #[test]
+    fn missing_envelope_fields_are_echoed_as_empty_strings_never_null() {
+        let bare = Request::from_event(json!({
+            "RequestType": "Create",
+            "ResponseURL": "https://example.invalid/r",
+            "StackId": null,
+        }))
+        .unwrap();
+        for answer in [
+            Answer::Success(Outcome::new("p")),
+            Answer::Failed {
+                physical_resource_id: "p".into(),
+                reason: "r".into(),
+            },
+        ] {
+            let body = parse(&render(&bare, answer, "").1);
+            assert_no_null(&body, "body");
+            assert_eq!(body["StackId"], "");
+        }
+    }
+
+    #[test]
+    fn an_empty_physical_resource_id_is_never_sent() {
+        let (answer, body) = render(&request(), Answer::Success(Outcome::new("")), "");
+        assert_eq!(answer.status(), "FAILED");
+        let body = parse(&body);
+        assert_eq!(body["PhysicalResourceId"], "created-nothing:req-1");
+        assert!(
+            body["Reason"]
+                .as_str()
+                .unwrap()
+                .contains("without a PhysicalResourceId")
+        );
+
+        let failed = Answer::Failed {
+            physical_resource_id: String::new(),
+            reason: "r".into(),
+        };
+        let mut update = request();
+        update.physical_resource_id = Some("given".into());
+        let body = parse(&render(&update, failed, "").1);
+        assert_eq!(body["PhysicalResourceId"], "given");
+    }
+
     #[test]
     fn oversized_data_fails_instead_of_being_cut() {
         let outcome = Outcome::new("p").with("Big", "x".repeat(5000));
@@ -195,7 +364,7 @@ mod tests {
         assert!(body.len() <= MAX_BODY_BYTES);
         let body = parse(&body);
         assert_eq!(body["PhysicalResourceId"], "p");
-        assert_eq!(body["Data"], json!({}));
+        assert!(body.get("Data").is_none(), "{body}");
         let reason = body["Reason"].as_str().unwrap();
         assert!(
             reason.contains("4096") && reason.contains("Big"),

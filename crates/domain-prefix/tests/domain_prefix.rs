@@ -76,7 +76,10 @@ async fn put(ssm: &aws_sdk_ssm::Client, name: &str, value: &str) {
 }
 
 fn is_generated(prefix: &str) -> bool {
-    let Some(suffix) = prefix.strip_prefix("local-test-") else {
+    let Some(suffix) = prefix
+        .strip_prefix(harness::STACK_NAME)
+        .and_then(|rest| rest.strip_prefix('-'))
+    else {
         return false;
     };
     suffix.len() == 8

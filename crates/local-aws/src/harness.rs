@@ -10,8 +10,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// The stack every harness event belongs to.
-pub const STACK_NAME: &str = "local-test";
+/// The stack every harness event belongs to: the one `sam local invoke`
+/// resolves `AWS::StackName` and `AWS::StackId` to, so that the `events/`
+/// files belong to the same stack under `sam local invoke` and in the tests.
+pub const STACK_NAME: &str = "local";
 
 /// The Lambda timeout the harness gives an invocation unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -31,10 +33,11 @@ pub fn new_request_id() -> String {
     )
 }
 
-/// The StackId of [`STACK_NAME`] in the local account and region.
+/// The StackId of [`STACK_NAME`] in the local account and region (SAM CLI's
+/// default for `AWS::StackId`).
 pub fn stack_id() -> String {
     format!(
-        "arn:aws:cloudformation:{}:{}:stack/{STACK_NAME}/5b1f2ad0-0000-11ef-8000-0a1b2c3d4e5f",
+        "arn:aws:cloudformation:{}:{}:stack/{STACK_NAME}/51af3dc0-da77-11e4-872e-1234567db123",
         crate::REGION,
         crate::ACCOUNT_ID
     )
@@ -118,12 +121,16 @@ pub fn fixture(file_name: &str) -> std::io::Result<Value> {
 
 /// The environment that points a function's SDK clients at the local
 /// emulators, as `AWS_ENDPOINT_URL_<SERVICE>` does in Lambda, plus the switch
-/// that lets the protocol answer to the plain-http sink.
+/// that lets the protocol answer to the plain-http sink, and the stack the
+/// function serves (`CFN_STACK_ID`, as the template sets it): the harness's.
 pub fn aws_env(
     moto: Option<&MotoServer>,
     sagemaker_endpoint: Option<&str>,
 ) -> Vec<(String, String)> {
-    let mut env = vec![("CFN_RESPONSE_ALLOW_HTTP".to_owned(), "true".to_owned())];
+    let mut env = vec![
+        ("CFN_RESPONSE_ALLOW_HTTP".to_owned(), "true".to_owned()),
+        ("CFN_STACK_ID".to_owned(), stack_id()),
+    ];
     if let Some(moto) = moto {
         for service in ["COGNITO_IDENTITY_PROVIDER", "SSM"] {
             env.push((format!("AWS_ENDPOINT_URL_{service}"), moto.endpoint_url()));
@@ -292,5 +299,31 @@ mod tests {
         }
         assert_eq!(event["ResourceProperties"]["ServiceToken"], service_token());
         assert_eq!(event["OldResourceProperties"]["A"], "0");
+    }
+
+    #[test]
+    fn functions_serve_the_stack_of_the_events() {
+        let env = aws_env(None, None);
+        let served = env.iter().find(|(key, _)| key == "CFN_STACK_ID");
+        let event = create_event("Custom::X", "L", json!({}));
+        assert_eq!(served.map(|(_, id)| id.as_str()), event["StackId"].as_str());
+    }
+
+    #[test]
+    fn every_events_file_belongs_to_the_harness_stack() {
+        let dir = crate::workspace_root().join("events");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|ext| ext == "json") {
+                let event: Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                if event.get("RequestType").is_some() {
+                    assert_eq!(event["StackId"], stack_id(), "{}", path.display());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 0, "no events in {}", dir.display());
     }
 }

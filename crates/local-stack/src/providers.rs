@@ -288,6 +288,69 @@ pub fn replacement_reason(resource_type: &str, old: &Value, new: &Value) -> Opti
         })
 }
 
+/// Keys Lambda reserves for itself: a function that sets one is refused.
+const RESERVED_ENV: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_REGION",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "LAMBDA_RUNTIME_DIR",
+    "LAMBDA_TASK_ROOT",
+];
+
+/// A function's `Environment.Variables` (resolved, Globals merged), as
+/// Lambda hands them to the process: scalars as strings; reserved keys and
+/// values that are not scalars are refused, as Lambda refuses them.
+pub fn function_environment(
+    logical_id: &str,
+    props: &Value,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let variables = match &props["Environment"]["Variables"] {
+        Value::Null => return Ok(Vec::new()),
+        Value::Object(variables) => variables,
+        _ => {
+            return Err(ProviderError::Invalid(format!(
+                "{logical_id}: Environment.Variables must be a mapping"
+            )));
+        }
+    };
+    let reserved: Vec<&str> = variables
+        .keys()
+        .map(String::as_str)
+        .filter(|key| RESERVED_ENV.contains(key))
+        .collect();
+    if !reserved.is_empty() {
+        return Err(ProviderError::Invalid(format!(
+            "{logical_id}: Lambda was unable to configure your environment variables because the \
+             environment variables you have provided contains reserved keys that are currently \
+             not supported for modification. Reserved keys used in this request: {}",
+            reserved.join(", ")
+        )));
+    }
+    variables
+        .iter()
+        .map(|(key, value)| match value {
+            Value::String(text) => Ok((key.clone(), text.clone())),
+            Value::Number(_) | Value::Bool(_) => Ok((key.clone(), value.to_string())),
+            other => Err(ProviderError::Invalid(format!(
+                "{logical_id}: Environment.Variables.{key} must be a string, got {other}"
+            ))),
+        })
+        .collect()
+}
+
 /// CloudFormation hands custom resources every scalar as a string.
 pub fn stringify(value: &Value) -> Value {
     match value {
@@ -419,12 +482,23 @@ impl Providers {
             local_aws::ACCOUNT_ID
         );
         let endpoints = self.aws.endpoints();
-        // The template's variables, then the emulators' endpoints (which win).
-        let variables = props["Environment"]["Variables"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(key, _)| (key.clone(), text(&props["Environment"]["Variables"], key)));
+        // The template's variables (Globals merged), as Lambda sets them;
+        // then the local switches, which point the SDKs at the emulators.
+        let mut env = function_environment(logical_id, props)?;
+        let local: [(String, String); 5] = [
+            ("CFN_RESPONSE_ALLOW_HTTP".into(), "true".into()),
+            (
+                "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
+                endpoints.moto.clone(),
+            ),
+            ("AWS_ENDPOINT_URL_SSM".into(), endpoints.moto.clone()),
+            (
+                "AWS_ENDPOINT_URL_SAGEMAKER".into(),
+                endpoints.sagemaker.clone(),
+            ),
+            ("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into()),
+        ];
+        env.extend(local);
         let spec = FunctionSpec {
             binary: path,
             function_name: name.clone(),
@@ -432,21 +506,7 @@ impl Providers {
                 .as_u64()
                 .and_then(|m| u32::try_from(m).ok())
                 .unwrap_or(128),
-            env: variables
-                .chain([
-                    ("CFN_RESPONSE_ALLOW_HTTP".into(), "true".into()),
-                    (
-                        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
-                        endpoints.moto.clone(),
-                    ),
-                    ("AWS_ENDPOINT_URL_SSM".into(), endpoints.moto.clone()),
-                    (
-                        "AWS_ENDPOINT_URL_SAGEMAKER".into(),
-                        endpoints.sagemaker.clone(),
-                    ),
-                    ("AWS_LAMBDA_LOG_FORMAT".into(), "JSON".into()),
-                ])
-                .collect(),
+            env,
         };
         let timeout = Duration::from_secs(text(props, "Timeout").parse().unwrap_or(3));
         let function = Function {
@@ -1417,5 +1477,42 @@ mod tests {
             json!({"UserPool": "p", "ClientId": "c", "UserGroup": "g"})
         );
         assert!(generated_name("stack", "Logical", 64).len() <= 64);
+    }
+
+    #[test]
+    fn functions_get_their_environment_as_lambda_sets_it() {
+        let props = json!({"Environment": {"Variables": {
+            "CFN_STACK_ID": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+            "RETRIES": 3,
+            "ON": true
+        }}});
+        let mut env = function_environment("Fn", &props).unwrap();
+        env.sort();
+        assert_eq!(
+            env,
+            [
+                (
+                    "CFN_STACK_ID".to_owned(),
+                    "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1".to_owned()
+                ),
+                ("ON".to_owned(), "true".to_owned()),
+                ("RETRIES".to_owned(), "3".to_owned()),
+            ]
+        );
+        assert!(function_environment("Fn", &json!({})).unwrap().is_empty());
+
+        let reserved = json!({"Environment": {"Variables": {"AWS_REGION": "x", "A": "b"}}});
+        let error = function_environment("Fn", &reserved)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("Reserved keys") && error.contains("AWS_REGION"),
+            "{error}"
+        );
+        let unresolved = json!({"Environment": {"Variables": {"A": {"Ref": "X"}}}});
+        let error = function_environment("Fn", &unresolved)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("Environment.Variables.A"), "{error}");
     }
 }

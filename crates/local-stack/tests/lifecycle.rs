@@ -1223,3 +1223,53 @@ async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations()
         )
     );
 }
+
+#[tokio::test]
+async fn functions_get_the_templates_environment_and_act_only_for_that_stack() {
+    let emu = emulators().await;
+    let text = std::fs::read_to_string(template()).unwrap();
+    // The template's own stack id reaches the functions through Globals: the
+    // create above works only because local-stack passes it. Told another
+    // stack, every function must refuse this one before acting.
+    let other = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-stack/0f0f0f0f";
+    let misrouted = text.replace(
+        "CFN_STACK_ID: !Ref AWS::StackId",
+        &format!("CFN_STACK_ID: {other}"),
+    );
+    assert_ne!(misrouted, text, "the template sets CFN_STACK_ID in Globals");
+    let dir = std::env::temp_dir().join(format!("local-stack-misrouted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, misrouted).unwrap();
+
+    let progress = Progress::new(true);
+    let mut state = StackState::new("lifecycle-test");
+    let opts = options(path, &[]).await;
+    let error = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &opts,
+        &mut state,
+        &progress,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    for expected in ["own stack", "other-stack", "lifecycle-test"] {
+        assert!(error.contains(expected), "{expected} not in {error}");
+    }
+    assert_eq!(state.status, "ROLLBACK_COMPLETE");
+    assert!(state.resources.is_empty());
+    let config = emu.moto.sdk_config().await;
+    let parameters = aws_sdk_ssm::Client::new(&config)
+        .describe_parameters()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        parameters.parameters().is_empty(),
+        "a refused function stored {:?}",
+        parameters.parameters()
+    );
+}

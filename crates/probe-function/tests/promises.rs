@@ -58,7 +58,228 @@ async fn success_is_one_put_without_content_type_carrying_every_field() {
         assert_eq!(body[verbatim], event[verbatim], "{verbatim}");
     }
     assert!(body["Data"].is_object());
-    assert!(body.get("Reason").is_some());
+    assert!(
+        body.get("Reason").is_none(),
+        "SUCCESS carries no Reason: {body}"
+    );
+    assert_no_null(&put.json(), "body");
+}
+
+/// Panics at the first null anywhere in a response body.
+fn assert_no_null(value: &Value, at: &str) {
+    match value {
+        Value::Null => panic!("null at {at}"),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                assert_no_null(item, &format!("{at}[{i}]"));
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                assert_no_null(item, &format!("{at}.{key}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// CloudFormation's response members, as the raw PUT body carries them:
+/// strings, an object and a boolean, never null; Reason a non-empty string
+/// on FAILED and absent on SUCCESS; PhysicalResourceId never empty.
+fn assert_well_formed(answered: &Answered) {
+    assert!(!answered.puts.is_empty(), "no PUT");
+    for put in &answered.puts {
+        let body: Value = serde_json::from_slice(&put.body).expect("the body is JSON");
+        assert_no_null(&body, "body");
+        let members = body.as_object().expect("the body is an object");
+        for member in members.keys() {
+            assert!(
+                [
+                    "Status",
+                    "Reason",
+                    "PhysicalResourceId",
+                    "StackId",
+                    "RequestId",
+                    "LogicalResourceId",
+                    "NoEcho",
+                    "Data"
+                ]
+                .contains(&member.as_str()),
+                "unknown member {member}: {body}"
+            );
+        }
+        for text in [
+            "Status",
+            "PhysicalResourceId",
+            "StackId",
+            "RequestId",
+            "LogicalResourceId",
+        ] {
+            assert!(body[text].is_string(), "{text}: {body}");
+        }
+        assert!(
+            !body["PhysicalResourceId"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        );
+        assert!(body.get("Data").is_none_or(Value::is_object), "{body}");
+        assert!(body.get("NoEcho").is_none_or(Value::is_boolean), "{body}");
+        match body["Status"].as_str() {
+            Some("SUCCESS") => assert!(body.get("Reason").is_none(), "{body}"),
+            Some("FAILED") => assert!(
+                body["Reason"]
+                    .as_str()
+                    .is_some_and(|reason| !reason.trim().is_empty()),
+                "{body}"
+            ),
+            other => panic!("Status {other:?}: {body}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_body_ever_carries_a_null_and_failed_always_says_why() {
+    let probe = probe(&[]).await;
+    let events = [
+        create(json!({"Mode": "succeed"})),
+        create(json!({"Mode": "succeed", "Names": []})),
+        create(json!({"Mode": "fail"})),
+        create(json!({"Mode": "panic"})),
+        create(json!({"Mode": "big-data"})),
+        create(json!({"Mode": "claim-then-fail"})),
+        create(json!({"Mode": "succeed", "Colour": "red"})),
+        harness::update_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "succeed"}),
+            json!({"Mode": "fail"}),
+        ),
+        harness::update_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "fail"}),
+            json!({"Mode": "succeed"}),
+        ),
+        harness::delete_event(TYPE, LOGICAL_ID, "probe-Probe", json!({"Mode": "succeed"})),
+        harness::delete_event(TYPE, LOGICAL_ID, "probe-Probe", json!({"Mode": "fail"})),
+        harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            &custom_resource::created_nothing_id("1"),
+            json!({}),
+        ),
+    ];
+    let mut statuses = Vec::new();
+    for event in events {
+        let answered = probe.send(event).await;
+        assert_one_answer(&answered);
+        assert_well_formed(&answered);
+        statuses.push(answered.status().to_owned());
+    }
+    assert!(statuses.iter().any(|s| s == "SUCCESS") && statuses.iter().any(|s| s == "FAILED"));
+
+    let answered = probe
+        .send_with_timeout(
+            create(json!({"Mode": "sleep", "SleepSeconds": "600"})),
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(answered.status(), "FAILED");
+    assert_well_formed(&answered);
+}
+
+const OTHER_STACK: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-stack/9d8c7b6a-0000-11ef-8000-0a1b2c3d4e5f";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_of_another_stack_is_failed_without_running_resource_code() {
+    let probe = probe(&[]).await;
+    let own = harness::stack_id();
+    let events = [
+        create(json!({"Mode": "panic"})),
+        harness::update_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "panic"}),
+            json!({"Mode": "succeed"}),
+        ),
+        harness::delete_event(TYPE, LOGICAL_ID, "probe-Probe", json!({"Mode": "panic"})),
+    ];
+    for mut event in events {
+        event["StackId"] = json!(OTHER_STACK);
+        let answered = probe.send(event.clone()).await;
+        assert_one_answer(&answered);
+        assert_well_formed(&answered);
+        assert_eq!(answered.status(), "FAILED", "{event}");
+        let reason = answered.reason();
+        for expected in [own.as_str(), "other-stack", OTHER_STACK, "own stack"] {
+            assert!(reason.contains(expected), "{expected} not in {reason}");
+        }
+        // The body echoes the event's own StackId, as CloudFormation requires.
+        assert_eq!(answered.response["StackId"], OTHER_STACK);
+        if event["RequestType"] == "Create" {
+            assert!(custom_resource::is_created_nothing_id(
+                answered.physical_id()
+            ));
+        } else {
+            assert_eq!(answered.physical_id(), "probe-Probe");
+        }
+    }
+    assert!(
+        !probe.logs().contains("probe acting"),
+        "resource code ran for another stack:\n{}",
+        probe.logs()
+    );
+
+    // The rollback of that refused Create touches nothing and succeeds, so
+    // the other stack is not left stuck.
+    let mut rollback = harness::delete_event(
+        TYPE,
+        LOGICAL_ID,
+        &custom_resource::created_nothing_id("0f1e"),
+        json!({"Mode": "panic"}),
+    );
+    rollback["StackId"] = json!(OTHER_STACK);
+    let answered = probe.send(rollback).await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+
+    // The function's own stack is served by the same process.
+    let answered = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(probe.logs().contains("probe acting"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_function_not_told_its_stack_acts_for_nobody() {
+    for unset in [None, Some(""), Some("  ")] {
+        let mut env = harness::aws_env(None, None);
+        env.retain(|(key, _)| key != custom_resource::STACK_ID_ENV);
+        if let Some(value) = unset {
+            env.push((custom_resource::STACK_ID_ENV.to_owned(), value.to_owned()));
+        }
+        let probe = FunctionUnderTest::start(env!("CARGO_BIN_EXE_probe-function"), env)
+            .await
+            .expect("start the probe");
+        for event in [
+            create(json!({"Mode": "panic"})),
+            harness::delete_event(TYPE, LOGICAL_ID, "probe-Probe", json!({"Mode": "panic"})),
+        ] {
+            let answered = probe.send(event).await;
+            assert_one_answer(&answered);
+            assert_well_formed(&answered);
+            assert_eq!(answered.status(), "FAILED", "{unset:?}");
+            assert!(
+                answered.reason().contains(custom_resource::STACK_ID_ENV)
+                    && answered.reason().contains("not configured"),
+                "{}",
+                answered.reason()
+            );
+        }
+        assert!(!probe.logs().contains("probe acting"), "{}", probe.logs());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
