@@ -1273,3 +1273,156 @@ async fn functions_get_the_templates_environment_and_act_only_for_that_stack() {
         parameters.parameters()
     );
 }
+
+/// Creates the stack (no workers) and returns its state.
+async fn created(emu: &Emulators, progress: &Progress) -> StackState {
+    let mut state = StackState::new("lifecycle-test");
+    let create = options(template(), &[]).await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    assert_eq!(state.status, "CREATE_COMPLETE");
+    state
+}
+
+async fn updated(emu: &Emulators, progress: &Progress, state: &mut StackState, params: &[&str]) {
+    let update = options(template(), params).await;
+    let updated = local_stack::run(Command::Update, &emu.endpoints, &update, state, progress).await;
+    assert!(updated.is_ok(), "{updated:?}");
+    assert_eq!(state.status, "UPDATE_COMPLETE");
+}
+
+async fn invitation(cognito: &cognito::Client, pool: &str) -> String {
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(pool)
+        .send()
+        .await
+        .unwrap();
+    described
+        .user_pool()
+        .and_then(|p| p.admin_create_user_config())
+        .and_then(|c| c.invite_message_template())
+        .and_then(|t| t.email_message())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// (callback URLs, logout URLs) of the app client.
+async fn client_urls(
+    cognito: &cognito::Client,
+    pool: &str,
+    client: &str,
+) -> (Vec<String>, Vec<String>) {
+    let described = cognito
+        .describe_user_pool_client()
+        .user_pool_id(pool)
+        .client_id(client)
+        .send()
+        .await
+        .unwrap();
+    let client = described.user_pool_client().unwrap();
+    (
+        client.callback_urls().to_vec(),
+        client.logout_urls().to_vec(),
+    )
+}
+
+/// A new FeaturePlan reaches only the user pool among the template's
+/// resources; CloudFormation rewrites the pool with the template's
+/// invitation (UpdateUserPool resets what it is not given), so
+/// Custom::InviteEmail must re-run afterwards to put the portal link back.
+#[tokio::test]
+async fn a_native_pool_rewrite_keeps_the_portal_in_the_invitation() {
+    let emu = emulators().await;
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
+    let progress = Progress::new(true);
+    let mut state = created(&emu, &progress).await;
+    let pool = output(&state, "UserPoolId");
+    let portal = output(&state, "PortalUrl");
+    assert!(invitation(&cognito, &pool).await.contains(&portal));
+
+    for params in [
+        &["FeaturePlan=PLUS"][..],
+        &["FeaturePlan=PLUS", "DeletionProtection=ACTIVE"],
+        &["FeaturePlan=PLUS", "UserActivityLogs=false"],
+    ] {
+        let pool_updates = || {
+            progress
+                .events()
+                .iter()
+                .filter(|e| e.logical_id == "UserPool" && e.status == "UPDATE_COMPLETE")
+                .count()
+        };
+        let before = pool_updates();
+        updated(&emu, &progress, &mut state, params).await;
+        assert!(
+            pool_updates() > before,
+            "{params:?}: the pool was not rewritten"
+        );
+        let message = invitation(&cognito, &pool).await;
+        assert!(message.contains(&portal), "{params:?}: {message}");
+    }
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap();
+    let user_pool = described.user_pool().unwrap();
+    assert_eq!(user_pool.user_pool_tier().map(|t| t.as_str()), Some("PLUS"));
+    // The last update turned deletion protection back off.
+    assert_eq!(
+        user_pool.deletion_protection().map(|d| d.as_str()),
+        Some("INACTIVE")
+    );
+}
+
+/// A new PlaceholderCallbackUrl makes CloudFormation rewrite the app client
+/// with only that URL; PlaceholderFilter's result (the portal's URLs) does
+/// not change, so Custom::ClientCallbacks re-runs only because it is given
+/// the placeholder too. Afterwards the client has exactly the portal's URLs.
+#[tokio::test]
+async fn a_new_placeholder_leaves_exactly_the_portal_urls_on_the_client() {
+    let emu = emulators().await;
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
+    let progress = Progress::new(true);
+    let mut state = created(&emu, &progress).await;
+    let pool = output(&state, "UserPoolId");
+    let client = output(&state, "UserPoolClientId");
+    let portal = output(&state, "PortalUrl");
+    let expected = (
+        vec![format!("{portal}/oauth2/idpresponse")],
+        vec![format!("{portal}/logout")],
+    );
+    assert_eq!(client_urls(&cognito, &pool, &client).await, expected);
+
+    for placeholder in [
+        "https://placeholder.invalid/renamed",
+        "https://placeholder.invalid/callback",
+    ] {
+        updated(
+            &emu,
+            &progress,
+            &mut state,
+            &[&format!("PlaceholderCallbackUrl={placeholder}")],
+        )
+        .await;
+        assert_eq!(
+            client_urls(&cognito, &pool, &client).await,
+            expected,
+            "after PlaceholderCallbackUrl={placeholder}"
+        );
+    }
+    assert_eq!(
+        output(&state, "UserPoolClientId"),
+        client,
+        "updated in place"
+    );
+}
