@@ -660,7 +660,19 @@ impl Engine<'_> {
     /// Deletes `ids` dependants first; a resource whose delete failed stays
     /// in the state, and so do the resources it depends on.
     async fn delete_resources(&self, state: &mut StackState, ids: &BTreeSet<String>) -> bool {
+        self.delete_resources_failing(state, ids).await.is_empty()
+    }
+
+    /// [`Self::delete_resources`], returning the resources whose own delete
+    /// failed (not those kept only because a dependant stayed: CloudFormation
+    /// names just the former in DELETE_FAILED).
+    async fn delete_resources_failing(
+        &self,
+        state: &mut StackState,
+        ids: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
         let mut kept: BTreeSet<String> = BTreeSet::new();
+        let mut failed: BTreeSet<String> = BTreeSet::new();
         for id in state.deletion_order(ids) {
             let Some(deployed) = state.resources.get(&id).cloned() else {
                 continue;
@@ -684,10 +696,11 @@ impl Engine<'_> {
             {
                 state.resources.remove(&id);
             } else {
+                failed.insert(id.clone());
                 kept.insert(id);
             }
         }
-        kept.is_empty()
+        failed
     }
 
     /// Deletes the stack; the resources named in `retain` (allowed only
@@ -715,12 +728,13 @@ impl Engine<'_> {
             }
         }
         let all: BTreeSet<String> = state.resources.keys().cloned().collect();
-        if self.delete_resources(state, &all).await {
+        let failed = self.delete_resources_failing(state, &all).await;
+        if failed.is_empty() {
             state.outputs.clear();
             self.stack_event(state, "DELETE_COMPLETE", "");
             Ok(())
         } else {
-            let left: Vec<&str> = state.resources.keys().map(String::as_str).collect();
+            let left: Vec<&str> = failed.iter().map(String::as_str).collect();
             let reason = format!(
                 "The following resource(s) failed to delete: [{}].",
                 left.join(", ")
