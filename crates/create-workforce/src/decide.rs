@@ -184,7 +184,7 @@ pub enum UpdatePlan {
 pub enum OldWorkforce {
     /// Provably ours: delete its team and it (the region holds one
     /// workforce) and wait.
-    Delete(Observed),
+    Delete(Box<Observed>),
     /// Already gone (deleted out of band, or by an earlier attempt).
     Gone,
     /// Not provably ours: left alone; the text says why.
@@ -219,7 +219,7 @@ pub fn plan_update(
         },
         Some(old) => match ownership(observed_old, &old.identity()) {
             Ownership::Ours => match observed_old {
-                Some(workforce) => OldWorkforce::Delete(workforce.clone()),
+                Some(workforce) => OldWorkforce::Delete(Box::new(workforce.clone())),
                 None => OldWorkforce::Gone,
             },
             Ownership::Missing => OldWorkforce::Gone,
@@ -649,7 +649,7 @@ mod tests {
             let observed_new = (new.workforce_name == "wf").then_some(&live);
             assert_eq!(
                 plan_update(&new, Some(&old), Some(&live), observed_new),
-                UpdatePlan::Replace(OldWorkforce::Delete(live.clone())),
+                UpdatePlan::Replace(OldWorkforce::Delete(Box::new(live.clone()))),
                 "{new:?}"
             );
         }
@@ -681,7 +681,7 @@ mod tests {
         failed.failure_reason = Some("planted".into());
         assert_eq!(
             plan_update(&original, Some(&failed_rename), Some(&failed), None),
-            UpdatePlan::Replace(OldWorkforce::Delete(failed))
+            UpdatePlan::Replace(OldWorkforce::Delete(Box::new(failed)))
         );
     }
 

@@ -1016,7 +1016,10 @@ async fn update_workteam_replaces_what_it_is_given_and_answers_the_team() {
         .unwrap()
         .workteam
         .unwrap();
-    assert_eq!(updated.member_definitions(), [regrouped.clone()]);
+    assert_eq!(
+        updated.member_definitions(),
+        std::slice::from_ref(&regrouped)
+    );
     assert_eq!(updated.description(), Some("Reviewers"));
     assert_eq!(updated.workforce_arn(), Some(workforce_arn.as_str()));
     // Only the description: the members stay.

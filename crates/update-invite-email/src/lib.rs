@@ -326,14 +326,16 @@ mod tests {
         }
     }
 
+    /// Content-Length as sent, and the body's real length.
+    type Lengths = (Option<String>, usize);
+
     /// Captures the operation input and the serialized body, then stops the
     /// call before anything is sent.
     #[derive(Debug, Default, Clone)]
     struct Capture {
         input: Arc<Mutex<Option<UpdateUserPoolInput>>>,
         body: Arc<Mutex<Option<Value>>>,
-        /// Content-Length as sent, and the body's real length.
-        length: Arc<Mutex<Option<(Option<String>, usize)>>>,
+        length: Arc<Mutex<Option<Lengths>>>,
     }
 
     impl Intercept for Capture {
