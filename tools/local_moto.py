@@ -16,7 +16,7 @@ MfaConfiguration and drops the pool settings an update cannot change
 (UsernameAttributes, AliasAttributes, UsernameConfiguration). It also refuses,
 as Cognito does, a CreateUserPool or UpdateUserPool that carries both the
 legacy AdminCreateUserConfig.UnusedAccountValidityDays and its successor
-PasswordPolicy.TemporaryPasswordValidityDays. See shared/AWS-NOTES.md sections
+PasswordPolicy.TemporaryPasswordValidityDays. See docs/AWS-NOTES.md sections
 2 and 7. Written against moto==5.2.5
 (tools/requirements.txt); re-check on upgrade.
 """
@@ -84,7 +84,7 @@ cognito.DEFAULT_USER_POOL_CONFIG.setdefault("DeletionProtection", "INACTIVE")
 cognito.DEFAULT_USER_POOL_CONFIG.setdefault("UserPoolTier", "ESSENTIALS")
 
 
-# Cognito's answer to a request carrying both validity members (AWS-NOTES
+# Cognito's answer to a request carrying both validity members (docs/AWS-NOTES.md
 # 2.2: aws/aws-sdk-js#3817 on create, pulumi/pulumi-aws-native#1256 on update;
 # the Terraform AWS provider retries UpdateUserPool without the legacy member
 # on exactly this message). The model: "When you set

@@ -19,7 +19,7 @@ pub use error::WorkforceError;
 pub use properties::WorkforceProperties;
 pub use resource::PrivateWorkforce;
 
-/// What this resource offers the template (CONTRACT.md, Custom::PrivateWorkforce).
+/// What this resource offers the template (docs/CONTRACT.md, Custom::PrivateWorkforce).
 pub const CONTRACT: custom_resource::ResourceContract = custom_resource::ResourceContract {
     resource_type: "Custom::PrivateWorkforce",
     properties: &[

@@ -4,7 +4,7 @@
 //! `X-Amz-Target: SageMaker.<Operation>`, the model's member names), so the
 //! real `aws-sdk-sagemaker` client works against it unchanged. It knows the
 //! workforce and work-team operations the project uses, and emulates what
-//! the service is documented (or observed) to do, shared/AWS-NOTES.md §1:
+//! the service is documented (or observed) to do, docs/AWS-NOTES.md §1 and §8.1:
 //!
 //! - one workforce per account and region (state is kept per region, taken
 //!   from the SigV4 credential scope of each request);
@@ -1684,7 +1684,7 @@ async fn register_portal_urls(
 
 /// The UpdateUserPoolClient request SageMaker's CreateWorkforce amounts to:
 /// every updatable setting of the described client carried over unchanged
-/// (an update resets whatever it leaves out, AWS-NOTES §2.1, §2.3), plus
+/// (an update resets whatever it leaves out, docs/AWS-NOTES.md §2.1, §2.3), plus
 /// `https://<SubDomain>/oauth2/idpresponse` in CallbackURLs and
 /// `https://<SubDomain>/logout` in LogoutURLs when missing (existing URLs
 /// kept, in order). The describe-only members (ClientSecret, CreationDate,

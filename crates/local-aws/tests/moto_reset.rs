@@ -1,5 +1,5 @@
 //! The local moto behaves like AWS where the project relies on it: updates
-//! reset what they leave out (AWS-NOTES §2, §7). Each test starts its own
+//! reset what they leave out (docs/AWS-NOTES.md §2, §7). Each test starts its own
 //! server, so they run in parallel.
 
 use aws_sdk_cognitoidentityprovider::Client as Cognito;

@@ -2,7 +2,7 @@
 //! new callback and logout URLs and changes nothing else.
 //!
 //! UpdateUserPoolClient resets every setting it is not given to its default
-//! (AWS-NOTES 2.3), so the request carries each member of the described
+//! (docs/AWS-NOTES.md §2.3), so the request carries each member of the described
 //! client over. Member by member, for UpdateUserPoolClientInput of
 //! aws-sdk-cognitoidentityprovider 1.144.0 against UserPoolClientType:
 //!

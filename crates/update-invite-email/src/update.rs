@@ -3,7 +3,7 @@
 //! `AdminCreateUserConfig.InviteMessageTemplate`.
 //!
 //! UpdateUserPool resets every setting it is not given to its default
-//! (AWS-NOTES 2.1), so every member the request accepts is decided here, one
+//! (docs/AWS-NOTES.md §2.1), so every member the request accepts is decided here, one
 //! by one, in [`MEMBERS`]; a unit test holds that table to the SDK's
 //! `UserPoolType` and `UpdateUserPoolInput`, so a new SDK member fails the
 //! build's tests until it is decided.
