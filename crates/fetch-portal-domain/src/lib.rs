@@ -193,6 +193,33 @@ pub fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
         && message.is_some_and(|m| m.contains("No workforce") || m.contains("not found"))
 }
 
+/// DescribeWorkforce of `name`, read as the portal's URLs: the one read
+/// both this resource and the `invitation-message` trigger make.
+pub async fn read_portal(
+    sagemaker: &aws_sdk_sagemaker::Client,
+    name: &str,
+) -> Result<PortalUrls, PortalDomainError> {
+    let described = sagemaker
+        .describe_workforce()
+        .workforce_name(name)
+        .send()
+        .await
+        .map_err(|error| {
+            let detail = DisplayErrorContext(&error).to_string();
+            let name = name.to_owned();
+            if is_not_found(error.code(), error.message()) {
+                PortalDomainError::NotFound { name, detail }
+            } else {
+                PortalDomainError::Describe { name, detail }
+            }
+        })?;
+    let view = described
+        .workforce()
+        .map(WorkforceView::from_sdk)
+        .unwrap_or_default();
+    portal_urls(name, &view)
+}
+
 /// The resource, holding the SageMaker client built once in `main`.
 pub struct PortalDomain {
     sagemaker: aws_sdk_sagemaker::Client,
@@ -208,31 +235,7 @@ impl PortalDomain {
         properties: &PortalDomainProperties,
     ) -> Result<Outcome, PortalDomainError> {
         let name = properties.workforce_name.as_str();
-        let described = self
-            .sagemaker
-            .describe_workforce()
-            .workforce_name(name)
-            .send()
-            .await
-            .map_err(|error| {
-                let detail = DisplayErrorContext(&error).to_string();
-                if is_not_found(error.code(), error.message()) {
-                    PortalDomainError::NotFound {
-                        name: name.to_owned(),
-                        detail,
-                    }
-                } else {
-                    PortalDomainError::Describe {
-                        name: name.to_owned(),
-                        detail,
-                    }
-                }
-            })?;
-        let view = described
-            .workforce()
-            .map(WorkforceView::from_sdk)
-            .unwrap_or_default();
-        let urls = portal_urls(name, &view)?;
+        let urls = read_portal(&self.sagemaker, name).await?;
         tracing::info!(
             workforce = name,
             sub_domain = urls.sub_domain,

@@ -5,8 +5,7 @@
 use crate::{ADMIN_CREATE_USER, ComposeError, Invitation, InviteTemplate, Placeholders, compose};
 use aws_lambda_events::event::cognito::CognitoEventUserPoolsCustomMessage;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext as CognitoErrorContext;
-use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
-use fetch_portal_domain::{PortalDomainError, WorkforceView, portal_urls, workforce_name_problem};
+use fetch_portal_domain::{PortalDomainError, read_portal, workforce_name_problem};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -206,26 +205,17 @@ impl InvitationMessage {
     }
 
     async fn portal_url(&self, name: &str) -> Result<String, Cause> {
-        let described = self
-            .sagemaker
-            .describe_workforce()
-            .workforce_name(name)
-            .send()
-            .await
-            .map_err(|error| {
-                let detail = DisplayErrorContext(&error).to_string();
-                let name = name.to_owned();
-                if fetch_portal_domain::is_not_found(error.code(), error.message()) {
-                    Cause::NoWorkforce { name, detail }
-                } else {
-                    Cause::ReadWorkforce { name, detail }
-                }
-            })?;
-        let view = described
-            .workforce()
-            .map(WorkforceView::from_sdk)
-            .unwrap_or_default();
-        Ok(portal_urls(name, &view)?.portal_url)
+        match read_portal(&self.sagemaker, name).await {
+            Ok(urls) => Ok(urls.portal_url),
+            // Worded for an invitation, not for the custom resource.
+            Err(PortalDomainError::NotFound { name, detail }) => {
+                Err(Cause::NoWorkforce { name, detail })
+            }
+            Err(PortalDomainError::Describe { name, detail }) => {
+                Err(Cause::ReadWorkforce { name, detail })
+            }
+            Err(other) => Err(Cause::Portal(other)),
+        }
     }
 }
 
