@@ -740,6 +740,14 @@ fn check_workforce_name(v: &mut Violations, name: Option<&str>, at: &str) {
     }
 }
 
+fn check_workteam_name(v: &mut Violations, name: Option<&str>, at: &str) {
+    if let Some(name) = v.required(name, at)
+        && v.length(name, at, 1, 63)
+    {
+        v.pattern(name, at, is_workteam_name(name), WORKTEAM_NAME_PATTERN);
+    }
+}
+
 fn check_cognito(v: &mut Violations, config: &CognitoConfigRequest, at: &str) {
     let pool_at = format!("{at}.userPool");
     if let Some(pool) = v.required(config.user_pool.as_deref(), &pool_at)
@@ -1370,16 +1378,7 @@ fn create_workteam(
     request: CreateWorkteamRequest,
 ) -> Result<Value, ApiError> {
     let mut v = Violations::default();
-    if let Some(name) = v.required(request.workteam_name.as_deref(), "workteamName")
-        && v.length(name, "workteamName", 1, 63)
-    {
-        v.pattern(
-            name,
-            "workteamName",
-            is_workteam_name(name),
-            WORKTEAM_NAME_PATTERN,
-        );
-    }
+    check_workteam_name(&mut v, request.workteam_name.as_deref(), "workteamName");
     if request.workforce_name.is_some() {
         check_workforce_name(&mut v, request.workforce_name.as_deref(), "workforceName");
     }
@@ -1460,16 +1459,7 @@ fn update_workteam(
     request: UpdateWorkteamRequest,
 ) -> Result<Value, ApiError> {
     let mut v = Violations::default();
-    if let Some(name) = v.required(request.workteam_name.as_deref(), "workteamName")
-        && v.length(name, "workteamName", 1, 63)
-    {
-        v.pattern(
-            name,
-            "workteamName",
-            is_workteam_name(name),
-            WORKTEAM_NAME_PATTERN,
-        );
-    }
+    check_workteam_name(&mut v, request.workteam_name.as_deref(), "workteamName");
     if let Some(description) = request.description.as_deref() {
         v.length(description, "description", 1, 200);
     }
