@@ -349,20 +349,17 @@ async fn create_update_delete_on_the_emulators() {
     assert_eq!(output(&again, "DomainPrefix"), prefix);
 }
 
-#[tokio::test]
-async fn broken_wiring_fails_and_rolls_back_with_the_name() {
-    let emu = emulators().await;
+/// Creates the stack from template.yaml with `from` replaced by `to`
+/// (which must occur), expecting the create to fail: its error and the
+/// stack state it left.
+async fn create_edited(emu: &Emulators, label: &str, from: &str, to: &str) -> (String, StackState) {
     let text = std::fs::read_to_string(template()).unwrap();
-    let broken = text.replace(
-        "!GetAtt PortalDomain.CallbackUrl",
-        "!GetAtt PortalDomain.CallbackUri",
-    );
-    assert_ne!(broken, text, "the template reads PortalDomain.CallbackUrl");
-    let dir = std::env::temp_dir().join(format!("local-stack-broken-{}", std::process::id()));
+    let edited = text.replace(from, to);
+    assert_ne!(edited, text, "template.yaml has no {from:?}");
+    let dir = std::env::temp_dir().join(format!("local-stack-{label}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("template.yaml");
-    std::fs::write(&path, broken).unwrap();
-
+    std::fs::write(&path, edited).unwrap();
     let progress = Progress::new(true);
     let mut state = StackState::new("lifecycle-test");
     let opts = options(path, &[]).await;
@@ -377,6 +374,19 @@ async fn broken_wiring_fails_and_rolls_back_with_the_name() {
     .unwrap_err()
     .to_string();
     std::fs::remove_dir_all(&dir).unwrap();
+    (error, state)
+}
+
+#[tokio::test]
+async fn broken_wiring_fails_and_rolls_back_with_the_name() {
+    let emu = emulators().await;
+    let (error, state) = create_edited(
+        &emu,
+        "broken",
+        "!GetAtt PortalDomain.CallbackUrl",
+        "!GetAtt PortalDomain.CallbackUri",
+    )
+    .await;
     assert!(error.contains("CallbackUri"), "{error}");
     assert!(error.contains("PortalDomain"), "{error}");
     assert_eq!(state.status, "ROLLBACK_COMPLETE");
@@ -1237,35 +1247,17 @@ async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations()
 #[tokio::test]
 async fn functions_get_the_templates_environment_and_act_only_for_that_stack() {
     let emu = emulators().await;
-    let text = std::fs::read_to_string(template()).unwrap();
     // The template's own stack id reaches the functions through Globals: the
     // create above works only because local-stack passes it. Told another
     // stack, every function must refuse this one before acting.
     let other = "arn:aws:cloudformation:us-east-1:123456789012:stack/other-stack/0f0f0f0f";
-    let misrouted = text.replace(
+    let (error, state) = create_edited(
+        &emu,
+        "misrouted",
         "CFN_STACK_ID: !Ref AWS::StackId",
         &format!("CFN_STACK_ID: {other}"),
-    );
-    assert_ne!(misrouted, text, "the template sets CFN_STACK_ID in Globals");
-    let dir = std::env::temp_dir().join(format!("local-stack-misrouted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("template.yaml");
-    std::fs::write(&path, misrouted).unwrap();
-
-    let progress = Progress::new(true);
-    let mut state = StackState::new("lifecycle-test");
-    let opts = options(path, &[]).await;
-    let error = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &opts,
-        &mut state,
-        &progress,
     )
-    .await
-    .unwrap_err()
-    .to_string();
-    std::fs::remove_dir_all(&dir).unwrap();
+    .await;
     for expected in ["own stack", "other-stack", "lifecycle-test"] {
         assert!(error.contains(expected), "{expected} not in {error}");
     }
