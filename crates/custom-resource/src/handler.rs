@@ -108,8 +108,8 @@ pub(crate) struct Handler<R> {
 }
 
 impl<R: CustomResource> Handler<R> {
-    pub(crate) fn new(resource: R) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
+    pub(crate) fn new(resource: R) -> Result<Self, lambda_runtime::Error> {
+        let http = crate::network::http_client_builder()?
             .connect_timeout(Duration::from_secs(5))
             .build()?;
         Ok(Self {

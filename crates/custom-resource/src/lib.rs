@@ -38,6 +38,7 @@
 mod event;
 mod handler;
 mod logging;
+pub mod network;
 mod properties;
 mod response;
 mod send;

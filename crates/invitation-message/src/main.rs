@@ -5,7 +5,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     custom_resource::init_logging();
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let config = custom_resource::network::aws_config().await;
     // A bad WORKFORCE_NAME refuses each invitation with the reason, rather
     // than failing the start-up, where only the log would say why.
     let trigger = InvitationMessage::new(

@@ -36,11 +36,20 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or(manifest)
 }
 
+/// An HTTP client for the local servers, on the functions' network stack so
+/// that the tools link no second one.
+pub fn http_client() -> std::io::Result<reqwest::Client> {
+    custom_resource::network::http_client_builder()
+        .map_err(std::io::Error::other)?
+        .build()
+        .map_err(std::io::Error::other)
+}
+
 /// SDK configuration for a local endpoint: fixed test credentials, the given
-/// region, and the endpoint URL, exactly as a function would get it from
-/// `AWS_ENDPOINT_URL` in its environment.
+/// region, the endpoint URL (exactly as a function would get it from
+/// `AWS_ENDPOINT_URL` in its environment) and the functions' HTTP client.
 pub async fn sdk_config(endpoint_url: &str, region: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
+    custom_resource::network::aws_config_loader()
         .region(aws_config::Region::new(region.to_owned()))
         .credentials_provider(aws_sdk_ssm::config::Credentials::new(
             "testing",

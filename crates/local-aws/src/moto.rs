@@ -170,9 +170,7 @@ impl MotoServer {
             url: url.clone(),
             detail,
         };
-        let client = reqwest::Client::builder()
-            .build()
-            .map_err(|e| failed(e.to_string()))?;
+        let client = crate::http_client().map_err(|e| failed(e.to_string()))?;
         let response = client
             .post(&url)
             .send()

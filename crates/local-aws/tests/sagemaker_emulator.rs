@@ -797,7 +797,7 @@ async fn unknown_operations_and_the_wire_format() {
     assert_eq!(code, "UnknownOperationException");
     assert!(message.contains("SageMaker.ListDomains"), "{message}");
 
-    let http = reqwest::Client::new();
+    let http = local_aws::http_client().unwrap();
     let response = http
         .post(emulator.endpoint_url())
         .header("x-amz-target", "SageMaker.DescribeWorkforce")

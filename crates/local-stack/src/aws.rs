@@ -88,11 +88,11 @@ fn authorization(signing_name: &str) -> String {
 }
 
 impl Client {
-    pub fn new(endpoints: Endpoints) -> Self {
-        Self {
-            http: reqwest::Client::new(),
+    pub fn new(endpoints: Endpoints) -> std::io::Result<Self> {
+        Ok(Self {
+            http: local_aws::http_client()?,
             endpoints,
-        }
+        })
     }
 
     pub fn endpoints(&self) -> &Endpoints {

@@ -167,8 +167,9 @@ fn param_text(value: &Value) -> String {
 
 /// What the user wants to see after a run: Outputs, each app client's
 /// URLs, the invitation email of each invited user, what was not emulated.
-pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
-    let aws = aws::Client::new(endpoints.clone());
+pub async fn summary(endpoints: &Endpoints, state: &StackState) -> Result<String, RunError> {
+    let aws = aws::Client::new(endpoints.clone())
+        .map_err(|e| RunError::Other(format!("cannot build an HTTP client: {e}")))?;
     let mut out = format!("\nStack {} is {}\n", state.name, state.status);
     if !state.outputs.is_empty() {
         out.push_str("\nOutputs:\n");
@@ -234,7 +235,7 @@ pub async fn summary(endpoints: &Endpoints, state: &StackState) -> String {
         out.push_str(&not_emulated.join("\n"));
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// The invitation email Cognito sent `user`, as local-stack recorded it

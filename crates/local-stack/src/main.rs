@@ -192,7 +192,7 @@ async fn demo(args: &Args) -> Result<(), RunError> {
         let result =
             local_stack::run(command, &endpoints, &step_options, &mut state, &progress).await;
         if !options.quiet {
-            println!("{}", local_stack::summary(&endpoints, &state).await);
+            println!("{}", local_stack::summary(&endpoints, &state).await?);
             if !state.parameters.is_empty() && label != "delete" {
                 println!(
                     "Parameters:\n  {}",
@@ -303,7 +303,10 @@ async fn status(args: &Args) -> Result<(), RunError> {
         Some(saved) => {
             let running: Option<Emulators> = read_json(&args.state_dir.join("emulators.json"));
             match running.filter(|r| r.session == saved.session) {
-                Some(r) => println!("{}", local_stack::summary(&r.endpoints, &saved.stack).await),
+                Some(r) => println!(
+                    "{}",
+                    local_stack::summary(&r.endpoints, &saved.stack).await?
+                ),
                 None => println!(
                     "stack {} was {} on emulators that are no longer running",
                     saved.stack.name, saved.stack.status
@@ -371,7 +374,7 @@ async fn step(args: &Args, command: Command) -> Result<(), RunError> {
     if !options.quiet {
         println!(
             "{}",
-            local_stack::summary(&emulators.endpoints, &saved.stack).await
+            local_stack::summary(&emulators.endpoints, &saved.stack).await?
         );
     }
     result

@@ -407,7 +407,7 @@ impl Providers {
         log_dir: Option<PathBuf>,
     ) -> std::io::Result<Self> {
         Ok(Self {
-            aws: aws::Client::new(endpoints),
+            aws: aws::Client::new(endpoints)?,
             stack,
             bin_dir,
             log_dir,

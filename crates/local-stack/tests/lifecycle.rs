@@ -1222,7 +1222,7 @@ async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations()
     let (subject, template_message) = invite_template(&cognito, &pool).await;
     assert!(!template_message.contains(&portal), "{template_message}");
     // ...yet the email Cognito sent bob carries it.
-    let summary = local_stack::summary(&emu.endpoints, &state).await;
+    let summary = local_stack::summary(&emu.endpoints, &state).await.unwrap();
     let email = summary_invitation(&summary, "bob@example.com");
     assert!(email.contains(&portal), "bob's invitation: {email}");
     assert!(email.contains(&format!("Subject: {subject}")), "{email}");

@@ -243,7 +243,9 @@ mod tests {
     fn issued_ids_have_the_client_id_shape() {
         let resource = ClientCallbacks::new(aws_sdk_cognitoidentityprovider::Client::from_conf(
             aws_sdk_cognitoidentityprovider::Config::builder()
-                .behavior_version(aws_config::BehaviorVersion::latest())
+                .behavior_version(
+                    aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest(),
+                )
                 .build(),
         ));
         let p = parse(full()).unwrap();

@@ -1,7 +1,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     custom_resource::init_logging();
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let config = custom_resource::network::aws_config().await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
     custom_resource::run(update_client::ClientCallbacks::new(cognito)).await
 }

@@ -1,0 +1,57 @@
+//! The one network stack every function links: hyper 1 and rustls 0.23 with
+//! the `ring` crypto provider and the system's root certificates, shared by
+//! the AWS SDK's HTTP client and the response PUT.
+//!
+//! Why `ring` and not the SDK's default `aws-lc-rs`: AWS-LC seeds its random
+//! generator from CPU jitter entropy at first use, which measured about 30 ms
+//! of CPU on the first TLS handshake of a process (profiled: `jent_*`
+//! functions), where `ring` reads the kernel's `getrandom` and the same
+//! handshake costs under 1 ms. A 128 MB Lambda function has about a
+//! fourteenth of a vCPU, so that is most of a cold start. See README
+//! "Benchmark".
+
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use std::sync::Arc;
+
+/// Configuration for the AWS SDK clients of a Lambda function: region and
+/// endpoint overrides from the environment as usual (`AWS_REGION`,
+/// `AWS_ENDPOINT_URL_<SERVICE>`), credentials from the environment only (what
+/// Lambda and `sam local invoke` provide), and this stack's HTTP client.
+pub async fn aws_config() -> aws_config::SdkConfig {
+    aws_config_loader()
+        .credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        )
+        .load()
+        .await
+}
+
+/// The SDK's configuration loader with the HTTP client on this stack (https
+/// and http), for callers that set the rest themselves.
+pub fn aws_config_loader() -> aws_config::ConfigLoader {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .build_https(),
+    )
+}
+
+/// An HTTP client builder on this stack, for the response PUT (and for the
+/// local tools, so that they link no second one): the same provider and root
+/// store as the SDK's client (the roots `rustls-native-certs` finds:
+/// `SSL_CERT_FILE`, or the system's bundle).
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, rustls::Error> {
+    let mut roots = rustls::RootCertStore::empty();
+    // Unreadable or unparsable certificates are skipped, as the SDK's client
+    // does; with no usable root at all every https request fails
+    // verification, which the caller reports.
+    let (_added, _skipped) =
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+}
