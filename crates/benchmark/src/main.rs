@@ -1,7 +1,14 @@
-//! `benchmark [--runs N] [--bin-dir DIR]`: for each function, the bootstrap's
-//! size, its zipped size (what Lambda stores), the wall time from starting
-//! the process to its response PUT on the local emulators (median of N cold
-//! starts) and its peak RSS, printed as a Markdown table.
+//! `benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR]`: for each
+//! function, the bootstrap's size, its zipped size (what Lambda stores), and
+//! over N cold starts on the local emulators the median wall time and CPU
+//! time from starting the process to its accepted response PUT, and the peak
+//! RSS, printed as a Markdown table; then the size of each arm64 bootstrap
+//! `sam build` made, if there are any.
+//!
+//! The PUT goes over https to a server whose certificate the function
+//! verifies (a local CA trusted through `SSL_CERT_FILE`), as every
+//! CloudFormation ResponseURL is https: the TLS stack's first use is part of
+//! every cold start in production.
 //!
 //! A benchmark, not a test: it prints figures and asserts nothing about
 //! them. Run it on release binaries (`scripts/bench`).
@@ -10,6 +17,7 @@ use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowTyp
 use local_aws::harness::{self, FunctionUnderTest};
 use local_aws::moto::MotoServer;
 use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
+use local_aws::tls::LocalCa;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -156,7 +164,15 @@ struct Figures {
     size: u64,
     zipped: u64,
     cold_ms: Vec<f64>,
+    cpu_ms: Vec<f64>,
     peak_rss_kb: Vec<u64>,
+}
+
+/// What one cold start measured.
+struct ColdStart {
+    wall_ms: f64,
+    cpu_ms: Option<f64>,
+    peak_rss_kb: Option<u64>,
 }
 
 /// The size of `binary` zipped as `bootstrap`, the way it is deployed.
@@ -180,15 +196,28 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// One cold start: fresh emulators, a fresh process, one Create event.
-async fn cold_start(function: &str, binary: &Path) -> Result<(f64, Option<u64>), BoxError> {
+/// CPU time (user and system) a live process has used so far, from the
+/// scheduler's per-thread nanosecond counters (Linux only; the kernel's
+/// per-process figure counts in 10 ms ticks, too coarse here).
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let mut total_ns = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let schedstat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total_ns += schedstat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total_ns as f64 / 1e6)
+}
+
+/// One cold start: fresh emulators, a fresh process, one Create event whose
+/// response goes to an https ResponseURL.
+async fn cold_start(function: &str, binary: &Path, ca: &LocalCa) -> Result<ColdStart, BoxError> {
     let emulators = Emulators::start().await?;
     let event = create_event(function, &emulators).await?;
     let env = harness::aws_env(
         Some(&emulators.moto),
         Some(&emulators.sagemaker.endpoint_url()),
     );
-    let under_test = FunctionUnderTest::start(binary, env).await?;
+    let under_test = FunctionUnderTest::start_https(binary, env, ca).await?;
     let started = tokio::time::Instant::now();
     let answered = under_test.send(event).await;
     if answered.status() != "SUCCESS" {
@@ -207,9 +236,13 @@ async fn cold_start(function: &str, binary: &Path) -> Result<(f64, Option<u64>),
         .find(|put| put.accepted())
         .map(|put| tokio::time::Instant::from_std(put.at))
         .ok_or("no accepted PUT")?;
-    let wall = put_at.saturating_duration_since(started).as_secs_f64() * 1000.0;
-    let rss = under_test.host().pid().and_then(peak_rss_kb);
-    Ok((wall, rss))
+    let wall_ms = put_at.saturating_duration_since(started).as_secs_f64() * 1000.0;
+    let pid = under_test.host().pid();
+    Ok(ColdStart {
+        wall_ms,
+        cpu_ms: pid.and_then(cpu_ms),
+        peak_rss_kb: pid.and_then(peak_rss_kb),
+    })
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -224,21 +257,29 @@ fn median(values: &mut [f64]) -> f64 {
 struct Args {
     runs: usize,
     bin_dir: PathBuf,
+    sam_build_dir: PathBuf,
 }
 
 fn parse_args() -> Result<Args, BoxError> {
     let mut args = Args {
         runs: 7,
         bin_dir: local_aws::workspace_root().join("target/release"),
+        sam_build_dir: local_aws::workspace_root().join(".aws-sam/build"),
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
         match arg.as_str() {
             "--runs" => args.runs = given.next().ok_or("--runs needs a number")?.parse()?,
             "--bin-dir" => args.bin_dir = given.next().ok_or("--bin-dir needs a directory")?.into(),
+            "--sam-build-dir" => {
+                args.sam_build_dir = given
+                    .next()
+                    .ok_or("--sam-build-dir needs a directory")?
+                    .into()
+            }
             other => {
                 return Err(format!(
-                    "unknown argument {other:?}; usage: benchmark [--runs N] [--bin-dir DIR]"
+                    "unknown argument {other:?}; usage: benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR]"
                 )
                 .into());
             }
@@ -250,6 +291,7 @@ fn parse_args() -> Result<Args, BoxError> {
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let args = parse_args()?;
+    let ca = LocalCa::new()?;
     let mut table = Vec::new();
     for function in FUNCTIONS {
         let binary = std::path::absolute(args.bin_dir.join(function))?;
@@ -265,21 +307,28 @@ async fn main() -> Result<(), BoxError> {
             size: std::fs::metadata(&binary)?.len(),
             zipped: zipped_size(&binary)?,
             cold_ms: Vec::new(),
+            cpu_ms: Vec::new(),
             peak_rss_kb: Vec::new(),
         };
         for run in 1..=args.runs {
-            let (wall, rss) = cold_start(function, &binary).await?;
-            eprintln!("{function}: cold start {run}/{}: {wall:.1} ms", args.runs);
-            figures.cold_ms.push(wall);
-            figures.peak_rss_kb.extend(rss);
+            let cold = cold_start(function, &binary, &ca).await?;
+            eprintln!(
+                "{function}: cold start {run}/{}: {:.1} ms, CPU {:.1} ms",
+                args.runs,
+                cold.wall_ms,
+                cold.cpu_ms.unwrap_or(f64::NAN)
+            );
+            figures.cold_ms.push(cold.wall_ms);
+            figures.cpu_ms.extend(cold.cpu_ms);
+            figures.peak_rss_kb.extend(cold.peak_rss_kb);
         }
         table.push(figures);
     }
     println!(
-        "| function | bootstrap | zipped | cold start to response PUT (median of {}) | peak RSS |",
+        "| function (host build) | bootstrap | zipped | cold start to https response PUT (median of {}) | CPU time (median) | peak RSS |",
         args.runs
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     for mut figures in table {
         let peak = figures
             .peak_rss_kb
@@ -288,12 +337,49 @@ async fn main() -> Result<(), BoxError> {
             .copied()
             .unwrap_or_default();
         println!(
-            "| `{}` | {:.2} MiB | {:.2} MiB | {:.0} ms | {:.1} MiB |",
+            "| `{}` | {:.2} MiB | {:.2} MiB | {:.1} ms | {:.1} ms | {:.1} MiB |",
             figures.function,
-            figures.size as f64 / 1048576.0,
-            figures.zipped as f64 / 1048576.0,
+            mib(figures.size),
+            mib(figures.zipped),
             median(&mut figures.cold_ms),
+            median(&mut figures.cpu_ms),
             peak as f64 / 1024.0
+        );
+    }
+    print_sam_artifacts(&args.sam_build_dir)
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / 1048576.0
+}
+
+/// The arm64 bootstraps `sam build` made (what users upload), if any.
+fn print_sam_artifacts(build_dir: &Path) -> Result<(), BoxError> {
+    let Ok(entries) = std::fs::read_dir(build_dir) else {
+        println!(
+            "\n(no {}: run `sam build` for the arm64 figures)",
+            build_dir.display()
+        );
+        return Ok(());
+    };
+    let mut bootstraps: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path().join("bootstrap"),
+            )
+        })
+        .filter(|(_, bootstrap)| bootstrap.is_file())
+        .collect();
+    bootstraps.sort();
+    println!("\n| function (arm64, `sam build`) | bootstrap | zipped |");
+    println!("|---|---:|---:|");
+    for (function, bootstrap) in bootstraps {
+        println!(
+            "| `{function}` | {:.2} MiB | {:.2} MiB |",
+            mib(std::fs::metadata(&bootstrap)?.len()),
+            mib(zipped_size(&bootstrap)?)
         );
     }
     Ok(())

@@ -682,6 +682,90 @@ fn every_function_is_a_workspace_binary_and_the_trigger_is_wired() {
     );
 }
 
+/// `sam build` builds each function with the Makefile: its `build-<id>`
+/// target must copy the bootstrap of the binary its
+/// `Metadata.BuildProperties.Binary` names, and the one cargo build must
+/// build that binary's package.
+fn makefile_problems(template: &Template, makefile: &str) -> Vec<String> {
+    let Ok(resources) = template.resources() else {
+        return vec!["the resources cannot be listed".into()];
+    };
+    let built: Vec<&str> = makefile
+        .split("BINARIES :=")
+        .nth(1)
+        .map(|rest| {
+            rest.lines()
+                .take_while(|line| !line.trim().is_empty())
+                .flat_map(|line| line.split_whitespace())
+                .filter(|word| *word != "\\")
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for resource in resources
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::Serverless::Function"))
+    {
+        let id = resource.key;
+        if resource.value.pointer("/Metadata/BuildMethod") != Some(&Value::from("makefile")) {
+            problems.push(format!("{id}: Metadata.BuildMethod is not makefile"));
+        }
+        let binary = resource
+            .value
+            .pointer("/Metadata/BuildProperties/Binary")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let target = format!("build-{id}:");
+        let recipe = makefile
+            .lines()
+            .skip_while(|line| line.trim() != target)
+            .nth(1)
+            .map(str::trim);
+        let wanted = format!("$(call bootstrap,{binary})");
+        if recipe != Some(wanted.as_str()) {
+            problems.push(format!(
+                "{id}: the Makefile's {target} runs {recipe:?}, not {wanted:?}"
+            ));
+        }
+        if !built.contains(&binary) {
+            problems.push(format!(
+                "{id}: the Makefile's BINARIES does not build {binary}"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_makefile_builds_and_copies_each_functions_binary() {
+    let makefile =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Makefile")).unwrap();
+    let template = project_template();
+    let problems = makefile_problems(&template, &makefile);
+    assert!(problems.is_empty(), "Makefile:\n{}", problems.join("\n"));
+
+    let swapped = makefile.replacen(
+        "$(call bootstrap,domain-prefix)",
+        "$(call bootstrap,update-client)",
+        1,
+    );
+    let problems = makefile_problems(&template, &swapped);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("DomainPrefixFunction") && p.contains("update-client")),
+        "{problems:?}"
+    );
+    let unbuilt = makefile.replacen(" invitation-message", "", 1);
+    let problems = makefile_problems(&template, &unbuilt);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("BINARIES does not build invitation-message")),
+        "{problems:?}"
+    );
+}
+
 #[test]
 fn the_trigger_check_reports_each_kind_of_mistake() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))

@@ -393,7 +393,7 @@ fn or_unknown(text: &str) -> &str {
 }
 
 /// An error and its sources, as one sentence: "a: b: c".
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -1,39 +1,37 @@
 //! JSON log lines, whatever `AWS_LAMBDA_LOG_FORMAT` says.
 
-use tracing_subscriber::EnvFilter;
+use tracing::Level;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Targets capped at INFO whatever level is asked for: `lambda_runtime` logs
 /// the raw event at TRACE, and the event holds the presigned ResponseURL; the
 /// HTTP stacks log URLs at DEBUG/TRACE.
 const CAPPED_TARGETS: [&str; 6] = [
-    "lambda_runtime=info",
-    "lambda_runtime_api_client=info",
-    "reqwest=info",
-    "hyper=info",
-    "hyper_util=info",
-    "aws_smithy_runtime=info",
+    "lambda_runtime",
+    "lambda_runtime_api_client",
+    "reqwest",
+    "hyper",
+    "hyper_util",
+    "aws_smithy_runtime",
 ];
 
-fn filter() -> EnvFilter {
+/// The level asked for, as `target=level` directives like `RUST_LOG` (the
+/// plain target filter: no span or field filters, no regex engine linked),
+/// with [`CAPPED_TARGETS`] added last, so they replace any directive the
+/// user gave for the same target.
+fn filter() -> Targets {
     // Lambda's own knob first (it also drives level filtering for JSON logs),
-    // then RUST_LOG, then INFO.
+    // then RUST_LOG, then INFO; an unreadable one is INFO.
     let asked = std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "info".to_owned())
         .to_lowercase();
-    let directives = std::iter::once(asked.as_str())
-        .chain(CAPPED_TARGETS)
-        .collect::<Vec<_>>()
-        .join(",");
-    EnvFilter::try_new(&directives).unwrap_or_else(|_| {
-        EnvFilter::new(
-            ["info"]
-                .into_iter()
-                .chain(CAPPED_TARGETS)
-                .collect::<Vec<_>>()
-                .join(","),
-        )
-    })
+    let asked = asked
+        .parse::<Targets>()
+        .unwrap_or_else(|_| Targets::new().with_default(Level::INFO));
+    asked.with_targets(CAPPED_TARGETS.map(|target| (target, Level::INFO)))
 }
 
 /// Installs the JSON subscriber and a panic hook that logs panics as JSON too.
@@ -41,11 +39,12 @@ fn filter() -> EnvFilter {
 pub fn init() {
     let installed = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter())
         .with_current_span(true)
         .with_span_list(false)
         .with_target(true)
         .with_writer(std::io::stdout)
+        .finish()
+        .with(filter())
         .try_init()
         .is_ok();
     if installed {

@@ -108,7 +108,8 @@ pub async fn put(
             }
             Ok(answer) => describe_status(answer.status()),
             // reqwest's errors embed the URL; strip it, it is a credential.
-            Err(error) => error.without_url().to_string(),
+            // The sources say why ("invalid peer certificate: UnknownIssuer").
+            Err(error) => crate::handler::describe(&error.without_url()),
         };
         tracing::warn!(attempts, error = %last_error, target = %url, "response PUT failed; retrying");
         if Instant::now() + backoff >= give_up_at {

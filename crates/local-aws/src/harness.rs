@@ -210,12 +210,35 @@ impl FunctionUnderTest {
         binary: impl Into<PathBuf>,
         env: Vec<(String, String)>,
     ) -> std::io::Result<Self> {
-        let binary = binary.into();
+        Self::start_with_sink(binary.into(), env, ResponseSink::start().await?).await
+    }
+
+    /// Like [`FunctionUnderTest::start`], with the ResponseURL https, as
+    /// CloudFormation's always is: the sink serves `ca`'s certificate, and
+    /// the function trusts `ca` through `SSL_CERT_FILE` as it would trust S3
+    /// through its system roots.
+    pub async fn start_https(
+        binary: impl Into<PathBuf>,
+        mut env: Vec<(String, String)>,
+        ca: &crate::tls::LocalCa,
+    ) -> std::io::Result<Self> {
+        env.push((
+            "SSL_CERT_FILE".to_owned(),
+            ca.ca_file().to_string_lossy().into_owned(),
+        ));
+        Self::start_with_sink(binary.into(), env, ResponseSink::start_https(ca).await?).await
+    }
+
+    /// Like [`FunctionUnderTest::start`], answering to `sink`.
+    pub async fn start_with_sink(
+        binary: PathBuf,
+        env: Vec<(String, String)>,
+        sink: ResponseSink,
+    ) -> std::io::Result<Self> {
         let function_name = binary
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| "function".to_owned());
-        let sink = ResponseSink::start().await?;
         let host = FunctionHost::start(FunctionSpec {
             binary,
             function_name,

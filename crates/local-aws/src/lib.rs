@@ -3,7 +3,8 @@
 //!
 //! - [`moto`]: moto's server for Cognito and SSM, patched to reset like AWS;
 //! - [`sagemaker`]: the project's own SageMaker workforce emulator;
-//! - [`sink`]: a ResponseURL that behaves like CloudFormation's presigned S3 URL;
+//! - [`sink`]: a ResponseURL that behaves like CloudFormation's presigned S3 URL
+//!   (over http, or https with a certificate from [`tls`]);
 //! - [`runtime_api`]: a Lambda Runtime API host that runs a function binary
 //!   as a real bootstrap;
 //! - [`triggers`]: Cognito's trigger events and what it makes of the answers.
@@ -17,6 +18,7 @@ pub mod moto;
 pub mod runtime_api;
 pub mod sagemaker;
 pub mod sink;
+pub mod tls;
 pub mod triggers;
 
 use std::path::PathBuf;

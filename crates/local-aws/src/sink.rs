@@ -94,14 +94,31 @@ struct Shared {
 pub struct ResponseSink {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// `http`, or `https` for a sink started with [`ResponseSink::start_https`].
+    scheme: &'static str,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
 impl ResponseSink {
-    /// Starts the sink on 127.0.0.1 on a free port.
+    /// Starts the sink on 127.0.0.1 on a free port, plain http.
     pub async fn start() -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::serve(listener, "http")
+    }
+
+    /// Starts the sink on 127.0.0.1 on a free port, https with `ca`'s server
+    /// certificate: what CloudFormation hands out, verified by the function
+    /// only if it trusts `ca` (`SSL_CERT_FILE`).
+    pub async fn start_https(ca: &crate::tls::LocalCa) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::serve(ca.listener(listener), "https")
+    }
+
+    fn serve(
+        listener: impl axum::serve::Listener<Addr = SocketAddr>,
+        scheme: &'static str,
+    ) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let (recorded, _) = watch::channel(0);
         let shared = Arc::new(Shared {
@@ -127,6 +144,7 @@ impl ResponseSink {
         Ok(Self {
             shared,
             addr,
+            scheme,
             shutdown: Some(shutdown),
             task: Some(task),
         })
@@ -138,16 +156,18 @@ impl ResponseSink {
     }
 
     /// A presigned-looking PUT URL for `key`, shaped like CloudFormation's:
-    /// `http://127.0.0.1:<port>/cloudformation-responses/<key>?X-Amz-Algorithm=...&X-Amz-Signature=<64 hex>`.
+    /// `http://127.0.0.1:<port>/cloudformation-responses/<key>?X-Amz-Algorithm=...&X-Amz-Signature=<64 hex>`
+    /// (`https://` for a sink started with [`ResponseSink::start_https`]).
     pub fn presigned_url(&self, key: &str) -> String {
         let (year, month, day, hour, minute, second) = utc_parts(SystemTime::now());
         let date = format!("{year:04}{month:02}{day:02}");
         let stamp = format!("{date}T{hour:02}{minute:02}{second:02}Z");
         let credential = format!("{ACCESS_KEY_ID}/{date}/{}/s3/aws4_request", crate::REGION);
         format!(
-            "http://{addr}{PATH_PREFIX}{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+            "{scheme}://{addr}{PATH_PREFIX}{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256\
              &X-Amz-Credential={credential}&X-Amz-Date={stamp}&X-Amz-Expires=7200\
              &X-Amz-SignedHeaders=host&X-Amz-Signature={signature}",
+            scheme = self.scheme,
             addr = self.addr,
             key = uri_encode(key, false),
             credential = uri_encode(&credential, true),

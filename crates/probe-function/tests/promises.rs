@@ -4,6 +4,8 @@
 
 use local_aws::harness::{self, Answered, FunctionUnderTest};
 use local_aws::runtime_api::Outcome as Invocation;
+use local_aws::sink::ResponseSink;
+use local_aws::tls::LocalCa;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -633,5 +635,49 @@ async fn an_event_without_a_response_url_cannot_be_answered_and_is_an_error() {
         matches!(answered.invocation.outcome, Invocation::Error(_)),
         "{:?}",
         answered.invocation.outcome
+    );
+}
+
+/// The production path: CloudFormation's ResponseURL is https, and the
+/// function verifies the certificate against its trusted roots.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_https_response_url_is_answered_after_verifying_its_certificate() {
+    let ca = LocalCa::new().expect("local CA");
+    let probe = FunctionUnderTest::start_https(
+        env!("CARGO_BIN_EXE_probe-function"),
+        harness::aws_env(None, None),
+        &ca,
+    )
+    .await
+    .expect("start the probe");
+    let answered = probe.send(create(json!({"Mode": "succeed"}))).await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.response["Status"], "SUCCESS");
+}
+
+/// A server whose certificate the function has no reason to trust is never
+/// sent the response: the handshake fails, so nothing reaches it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_https_response_url_with_an_untrusted_certificate_gets_nothing() {
+    let trusted = LocalCa::new().expect("local CA");
+    let served = LocalCa::new().expect("another local CA");
+    let mut env = harness::aws_env(None, None);
+    env.push((
+        "SSL_CERT_FILE".to_owned(),
+        trusted.ca_file().to_string_lossy().into_owned(),
+    ));
+    let sink = ResponseSink::start_https(&served).await.expect("sink");
+    let probe =
+        FunctionUnderTest::start_with_sink(env!("CARGO_BIN_EXE_probe-function").into(), env, sink)
+            .await
+            .expect("start the probe");
+    let answered = probe
+        .send_with_timeout(create(json!({"Mode": "succeed"})), Duration::from_secs(4))
+        .await;
+    assert!(answered.puts.is_empty(), "{:?}", answered.puts);
+    assert!(
+        probe.logs().contains("certificate"),
+        "the log says why: {}",
+        probe.logs()
     );
 }
