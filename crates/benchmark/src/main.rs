@@ -26,6 +26,8 @@ use std::time::Duration;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const PLACEHOLDER: &str = "https://placeholder.invalid/callback";
+/// The Cognito group the work team is made of.
+const WORKER_GROUP: &str = "workers";
 
 /// The local AWS one cold start runs against.
 struct Emulators {
@@ -44,12 +46,15 @@ impl Emulators {
             cognito_endpoint: Some(moto.endpoint_url()),
         })
         .await?;
-        // moto loads a service's backend at its first request; pay that here
-        // so that the figures are the function's, not moto's warm-up.
-        aws_sdk_ssm::Client::new(&moto.sdk_config().await)
-            .describe_parameters()
+        // moto loads a service's backend at its first request, and SSM's
+        // default parameters at the first GetParameter (about 25 ms); pay
+        // that here so that the figures are the function's, not moto's
+        // warm-up. The answer (ParameterNotFound) is what is expected.
+        let _ = aws_sdk_ssm::Client::new(&moto.sdk_config().await)
+            .get_parameter()
+            .name("/benchmark/warm-up")
             .send()
-            .await?;
+            .await;
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&moto.sdk_config().await);
         let pool = cognito.create_user_pool().pool_name("bench").send().await?;
         let pool_id = pool
@@ -57,6 +62,12 @@ impl Emulators {
             .and_then(|p| p.id())
             .unwrap_or_default()
             .to_owned();
+        cognito
+            .create_group()
+            .user_pool_id(&pool_id)
+            .group_name(WORKER_GROUP)
+            .send()
+            .await?;
         let client = cognito
             .create_user_pool_client()
             .user_pool_id(&pool_id)
@@ -123,7 +134,8 @@ async fn create_event(function: &str, emulators: &Emulators) -> Result<Value, Bo
         "create-workforce" => (
             "Custom::PrivateWorkforce",
             json!({"WorkforceName": "bench", "UserPoolId": pool, "ClientId": client,
-                   "SourceIpCidrs": ["10.0.0.0/16"]}),
+                   "SourceIpCidrs": ["10.0.0.0/16"], "WorkteamName": "bench-team",
+                   "WorkerGroupName": WORKER_GROUP}),
         ),
         "fetch-portal-domain" => {
             emulators.create_workforce("bench").await?;
@@ -181,6 +193,7 @@ fn zipped_size(binary: &Path) -> Result<u64, BoxError> {
     let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
         .unix_permissions(0o755);
     archive.start_file("bootstrap", options)?;
     archive.write_all(&bytes)?;

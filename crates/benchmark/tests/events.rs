@@ -1,0 +1,34 @@
+//! The benchmark's events stay valid: one cold start of every function (the
+//! dev binaries next to the benchmark's) must answer SUCCESS over https.
+//! Its figures are not checked: a benchmark prints them, tests don't time.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_function_answers_the_benchmarks_event() {
+    let benchmark = Path::new(env!("CARGO_BIN_EXE_benchmark"));
+    let bin_dir = benchmark.parent().expect("the benchmark's directory");
+    let output = Command::new(benchmark)
+        .args(["--runs", "1", "--bin-dir"])
+        .arg(bin_dir)
+        .args(["--sam-build-dir", "/nonexistent"])
+        .output()
+        .expect("run the benchmark");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for function in [
+        "domain-prefix",
+        "create-workforce",
+        "fetch-portal-domain",
+        "update-invite-email",
+        "filter-placeholder-callback",
+        "update-client",
+    ] {
+        assert!(stdout.contains(&format!("| `{function}` |")), "{stdout}");
+    }
+}
