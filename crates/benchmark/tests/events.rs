@@ -21,14 +21,12 @@ fn every_function_answers_the_benchmarks_event() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for function in [
-        "domain-prefix",
-        "create-workforce",
-        "fetch-portal-domain",
-        "update-invite-email",
-        "filter-placeholder-callback",
-        "update-client",
-    ] {
-        assert!(stdout.contains(&format!("| `{function}` |")), "{stdout}");
-    }
+    // The benchmark stops at the first function that does not answer
+    // SUCCESS; a finished run has a row for each.
+    let rows = stdout
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .filter(|line| line.starts_with("| `"))
+        .count();
+    assert_eq!(rows, 6, "{stdout}");
 }

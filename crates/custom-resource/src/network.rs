@@ -3,12 +3,12 @@
 //! the AWS SDK's HTTP client and the response PUT.
 //!
 //! Why `ring` and not the SDK's default `aws-lc-rs`: AWS-LC seeds its random
-//! generator from CPU jitter entropy at first use, which measured about 30 ms
-//! of CPU on the first TLS handshake of a process (profiled: `jent_*`
-//! functions), where `ring` reads the kernel's `getrandom` and the same
-//! handshake costs under 1 ms. A 128 MB Lambda function has about a
-//! fourteenth of a vCPU, so that is most of a cold start. See README
-//! "Benchmark".
+//! generator from CPU jitter entropy at first use, which cost about 30 ms of
+//! CPU in the first TLS handshake of a process (profiled: `jent_*`
+//! functions); `ring` reads the kernel's `getrandom`, and the same https PUT
+//! took under 5 ms of CPU. A 128 MB Lambda function has about a fourteenth
+//! of a vCPU, so that was most of a cold start. See README "One network
+//! stack".
 
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::sync::Arc;
