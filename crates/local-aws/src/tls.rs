@@ -26,6 +26,11 @@ pub enum TlsError {
     Certificate(#[from] rcgen::Error),
     #[error("could not configure TLS: {0}")]
     Rustls(#[from] rustls::Error),
+    #[error("could not read the root certificates {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("could not write the local CA to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -44,6 +49,17 @@ impl LocalCa {
     /// A new authority (ECDSA P-256, as rcgen makes by default) and a server
     /// certificate for `127.0.0.1` and `localhost`.
     pub fn new() -> Result<Self, TlsError> {
+        Self::trusted_with(None)
+    }
+
+    /// Like [`LocalCa::new`], with the file holding the certificates of
+    /// `system_bundle` (a PEM bundle such as the system's) before the
+    /// authority's: a root store the size of production's, for measuring.
+    pub fn with_roots_of(system_bundle: &Path) -> Result<Self, TlsError> {
+        Self::trusted_with(Some(system_bundle))
+    }
+
+    fn trusted_with(system_bundle: Option<&Path>) -> Result<Self, TlsError> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca_params
@@ -72,7 +88,15 @@ impl LocalCa {
             std::process::id(),
             crate::sink::random_hex(8)
         ));
-        std::fs::write(&ca_file, ca.pem()).map_err(|source| TlsError::Write {
+        let mut pem = match system_bundle {
+            Some(bundle) => std::fs::read_to_string(bundle).map_err(|source| TlsError::Read {
+                path: bundle.to_owned(),
+                source,
+            })?,
+            None => String::new(),
+        };
+        pem.push_str(&ca.pem());
+        std::fs::write(&ca_file, pem).map_err(|source| TlsError::Write {
             path: ca_file.clone(),
             source,
         })?;
@@ -82,7 +106,8 @@ impl LocalCa {
         })
     }
 
-    /// The authority's certificate (PEM), the file to hand to a function as
+    /// The authority's certificate (PEM, after the bundle's with
+    /// [`LocalCa::with_roots_of`]), the file to hand to a function as
     /// `SSL_CERT_FILE`.
     pub fn ca_file(&self) -> &Path {
         &self.ca_file
