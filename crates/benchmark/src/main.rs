@@ -26,12 +26,6 @@ use std::time::Duration;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const PLACEHOLDER: &str = "https://placeholder.invalid/callback";
-/// Where Linux distributions keep the system's CA bundle (Debian and
-/// Ubuntu; Amazon Linux, Lambda's provided.al2023, and Fedora).
-const SYSTEM_BUNDLES: [&str; 2] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-];
 /// The Cognito group the work team is made of.
 const WORKER_GROUP: &str = "workers";
 
@@ -312,8 +306,9 @@ async fn main() -> Result<(), BoxError> {
     let args = parse_args()?;
     // The system's roots and the local CA: a root store as large as
     // production's, which the function loads at every cold start.
-    let ca = match SYSTEM_BUNDLES.iter().map(Path::new).find(|b| b.is_file()) {
-        Some(bundle) => LocalCa::with_roots_of(bundle)?,
+    // openssl-probe is where the functions' root store looks for it too.
+    let ca = match openssl_probe::probe().cert_file {
+        Some(bundle) => LocalCa::with_roots_of(&bundle)?,
         None => {
             eprintln!("no system CA bundle found: measuring with the local CA alone");
             LocalCa::new()?

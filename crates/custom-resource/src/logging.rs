@@ -17,18 +17,21 @@ const CAPPED_TARGETS: [&str; 6] = [
     "aws_smithy_runtime",
 ];
 
-/// The level asked for, as `target=level` directives like `RUST_LOG` (the
-/// plain target filter: no span or field filters, no regex engine linked),
-/// with [`CAPPED_TARGETS`] added last, so they replace any directive the
-/// user gave for the same target.
-fn filter() -> Targets {
-    // Lambda's own knob first (it also drives level filtering for JSON logs),
-    // then RUST_LOG, then INFO; an unreadable one is INFO.
-    let asked = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+/// The level asked for in the environment: Lambda's own knob first (it also
+/// drives level filtering for JSON logs), then RUST_LOG, then INFO.
+fn asked_level() -> String {
+    std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "info".to_owned())
-        .to_lowercase();
+}
+
+/// `asked` as `target=level` directives like `RUST_LOG` (the plain target
+/// filter: no span or field filters, no regex engine linked; a malformed
+/// directive makes it INFO), with [`CAPPED_TARGETS`] added last, so they replace any
+/// directive the user gave for the same target.
+fn filter(asked: &str) -> Targets {
     let asked = asked
+        .to_lowercase()
         .parse::<Targets>()
         .unwrap_or_else(|_| Targets::new().with_default(Level::INFO));
     asked.with_targets(CAPPED_TARGETS.map(|target| (target, Level::INFO)))
@@ -44,7 +47,7 @@ pub fn init() {
         .with_target(true)
         .with_writer(std::io::stdout)
         .finish()
-        .with(filter())
+        .with(filter(&asked_level()))
         .try_init()
         .is_ok();
     if installed {
@@ -66,5 +69,40 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "a panic without a message".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_asked_level_applies_except_to_the_capped_targets() {
+        for asked in ["TRACE", "trace", "debug,lambda_runtime=trace,hyper=trace"] {
+            let filter = filter(asked);
+            assert!(filter.would_enable("custom_resource::handler", &Level::DEBUG));
+            for target in CAPPED_TARGETS {
+                assert!(
+                    filter.would_enable(target, &Level::INFO),
+                    "{asked}: {target}"
+                );
+                assert!(
+                    !filter.would_enable(target, &Level::DEBUG),
+                    "{asked}: {target}"
+                );
+                assert!(
+                    !filter.would_enable(target, &Level::TRACE),
+                    "{asked}: {target}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_malformed_directive_is_info() {
+        let filter = filter("custom_resource=loud");
+        assert!(filter.would_enable("custom_resource", &Level::INFO));
+        assert!(!filter.would_enable("custom_resource", &Level::DEBUG));
+        assert!(!filter.would_enable("lambda_runtime", &Level::DEBUG));
     }
 }
