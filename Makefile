@@ -1,13 +1,13 @@
 # `sam build` (BuildMethod: makefile in template.yaml) runs `make
 # build-<LogicalId>` once per function, with ARTIFACTS_DIR set. Every target
-# runs the same one cargo-lambda build of all seven functions: the first call
+# runs the same one cargo-lambda build of all eight functions: the first call
 # builds them together (shared code compiled once, the release links spread
 # over every core), the later calls find them fresh in a second or two. Each
 # target then copies its own bootstrap. The binary of each function is the
 # one its Metadata.BuildProperties.Binary names (checked by the template
 # tests).
 
-BINARIES := domain-prefix create-workforce fetch-portal-domain update-invite-email \
+BINARIES := app-client domain-prefix create-workforce fetch-portal-domain update-invite-email \
 	filter-placeholder-callback update-client invitation-message
 
 # arm64, the architecture every function declares; --locked: the lockfile's
@@ -19,6 +19,8 @@ define bootstrap
 	cp target/lambda/$(1)/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
 endef
 
+build-AppClientFunction:
+	$(call bootstrap,app-client)
 build-DomainPrefixFunction:
 	$(call bootstrap,domain-prefix)
 build-CreateWorkforceFunction:
@@ -38,5 +40,5 @@ build-InvitationMessageFunction:
 print-binaries:
 	@echo $(BINARIES)
 
-.PHONY: print-binaries $(addprefix build-,DomainPrefixFunction CreateWorkforceFunction FetchPortalDomainFunction \
+.PHONY: print-binaries $(addprefix build-,AppClientFunction DomainPrefixFunction CreateWorkforceFunction FetchPortalDomainFunction \
 	UpdateInviteEmailFunction FilterPlaceholderCallbackFunction UpdateClientFunction InvitationMessageFunction)

@@ -127,6 +127,10 @@ async fn create_event(function: &str, emulators: &Emulators) -> Result<Value, Bo
     let pool = emulators.pool_id.as_str();
     let client = emulators.client_id.as_str();
     let (resource_type, properties) = match function {
+        "app-client" => (
+            "Custom::AppClient",
+            json!({"UserPoolId": pool, "ClientName": "bench", "PlaceholderUrl": PLACEHOLDER}),
+        ),
         "domain-prefix" => (
             "Custom::DomainPrefix",
             json!({"ParameterName": "/sagemaker-workforce/bench/domain-prefix"}),
@@ -162,7 +166,8 @@ async fn create_event(function: &str, emulators: &Emulators) -> Result<Value, Bo
     Ok(harness::create_event(resource_type, "Bench", properties))
 }
 
-const FUNCTIONS: [&str; 6] = [
+const FUNCTIONS: [&str; 7] = [
+    "app-client",
     "domain-prefix",
     "create-workforce",
     "fetch-portal-domain",

@@ -28,5 +28,5 @@ fn every_function_answers_the_benchmarks_event() {
         .take_while(|line| !line.is_empty())
         .filter(|line| line.starts_with("| `"))
         .count();
-    assert_eq!(rows, 6, "{stdout}");
+    assert_eq!(rows, 7, "{stdout}");
 }

@@ -13,7 +13,8 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Binary (= crate) name and contract of each function.
-const FUNCTIONS: [(&str, ResourceContract); 6] = [
+const FUNCTIONS: [(&str, ResourceContract); 7] = [
+    ("app-client", app_client::CONTRACT),
     ("domain-prefix", domain_prefix::CONTRACT),
     ("create-workforce", create_workforce::CONTRACT),
     ("fetch-portal-domain", fetch_portal_domain::CONTRACT),
@@ -316,14 +317,13 @@ fn the_workforce_name_parameter_is_the_functions_rule() {
 
 /// Native resources that CloudFormation rewrites in place, each with the
 /// custom resource whose work such a rewrite undoes: UpdateUserPool puts the
-/// template's invitation back (without the portal link), UpdateUserPoolClient
-/// the placeholder URLs. A custom resource re-runs only when its own
-/// properties change, so every parameter that can rewrite the native
-/// resource must reach the custom resource's properties too.
-const REWRITTEN_BENEATH: [(&str, &str); 2] = [
-    ("UserPool", "InviteEmail"),
-    ("UserPoolClient", "ClientCallbacks"),
-];
+/// template's invitation back (without the portal link). A custom resource
+/// re-runs only when its own properties change, so every parameter that can
+/// rewrite the native resource must reach the custom resource's properties
+/// too. (A rollback rewrites it again without telling the custom resource:
+/// the invitation trigger covers that.) The app client is no native
+/// resource for the same reason: see [`the_app_client_is_no_native_resource`].
+const REWRITTEN_BENEATH: [(&str, &str); 1] = [("UserPool", "InviteEmail")];
 
 /// The condition names a fragment uses: `Fn::If`'s first item, and
 /// `{"Condition": name}` (inside condition definitions, and a resource's
@@ -623,7 +623,25 @@ fn every_native_rewrite_re_runs_the_custom_resource_beneath() {
     ] {
         assert!(pool.contains(parameter), "{parameter}: {pool:?}");
     }
-    assert!(parameters_reaching(&template, "UserPoolClient").contains("PlaceholderCallbackUrl"));
+}
+
+/// A native app client is rewritten with the template's URLs (the
+/// placeholder) on every change and on a rollback, which drops the portal's
+/// URLs that Custom::ClientCallbacks wrote; Custom::AppClient keeps them.
+#[test]
+fn the_app_client_is_no_native_resource() {
+    let template = project_template();
+    let resources = template.resources().unwrap();
+    let native: Vec<&str> = resources
+        .iter()
+        .filter(|entry| entry.value["Type"] == "AWS::Cognito::UserPoolClient")
+        .map(|entry| entry.key)
+        .collect();
+    assert!(native.is_empty(), "native app clients: {native:?}");
+    assert_eq!(
+        template.resource("AppClient").unwrap()["Type"],
+        app_client::CONTRACT.resource_type
+    );
 }
 
 /// A template where each way a parameter reaches a native resource is

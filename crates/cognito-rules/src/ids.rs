@@ -32,15 +32,21 @@ pub fn is_client_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
 }
 
+/// The `UserPoolId` property of any resource.
+pub fn check_user_pool_id(user_pool_id: &str) -> Result<(), InvalidProperty> {
+    if is_user_pool_id(user_pool_id) {
+        return Ok(());
+    }
+    Err(InvalidProperty::new(
+        "UserPoolId",
+        format!("must be a Cognito user pool id like us-east-1_AbC123 (got {user_pool_id:?})"),
+    ))
+}
+
 /// The `UserPoolId` and `ClientId` properties that name an app client,
 /// checked in that order.
 pub fn check_app_client_ids(user_pool_id: &str, client_id: &str) -> Result<(), InvalidProperty> {
-    if !is_user_pool_id(user_pool_id) {
-        return Err(InvalidProperty::new(
-            "UserPoolId",
-            format!("must be a Cognito user pool id like us-east-1_AbC123 (got {user_pool_id:?})"),
-        ));
-    }
+    check_user_pool_id(user_pool_id)?;
     if !is_client_id(client_id) {
         return Err(InvalidProperty::new(
             "ClientId",

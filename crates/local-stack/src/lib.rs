@@ -147,6 +147,18 @@ async fn run_engine(
             let mut values = declared.clone();
             values.extend(params::pseudo(&state.name, &state.id));
             let plan = plan::plan(&template, values)?;
+            if matches!(command, Command::Update) {
+                let planned = plan
+                    .resources
+                    .iter()
+                    .map(|(id, p)| (id.as_str(), p.resource_type.as_str()))
+                    .collect();
+                let deployed = state
+                    .resources
+                    .iter()
+                    .map(|(id, d)| (id.as_str(), d.resource_type.as_str()));
+                lifecycle::check_types(deployed, &planned)?;
+            }
             plan::check_usernames(&plan, &state.pool_users())?;
             match command {
                 Command::Create => engine.create(&plan, state, declared).await?,
@@ -184,7 +196,11 @@ pub async fn summary(endpoints: &Endpoints, state: &StackState) -> Result<String
         }
     }
     for (id, d) in &state.resources {
-        if d.resource_type == "AWS::Cognito::UserPoolClient" {
+        // The native type, and the template's own (which owns the client).
+        if matches!(
+            d.resource_type.as_str(),
+            "AWS::Cognito::UserPoolClient" | "Custom::AppClient"
+        ) {
             let client = aws
                 .json(
                     COGNITO,

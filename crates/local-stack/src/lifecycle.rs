@@ -19,6 +19,13 @@ pub enum Refused {
         status: String,
         hint: &'static str,
     },
+    /// ValidationError of UpdateStack (and of a change set) when the new
+    /// template gives a logical id another type.
+    #[error(
+        "Update of resource type is not permitted. The new template modifies resource type of the following resources: [{}]",
+        .0.join(", ")
+    )]
+    TypeChanged(Vec<String>),
     /// ValidationError of DeleteStack with RetainResources.
     #[error(
         "Invalid operation on stack {id}: resources can be retained only when deleting a stack in DELETE_FAILED state; it is {status}"
@@ -107,6 +114,24 @@ pub fn check(
     }
 }
 
+/// An update may not change the type of a resource the stack holds:
+/// `deployed` and `planned` map logical ids to types.
+pub fn check_types<'a>(
+    deployed: impl IntoIterator<Item = (&'a str, &'a str)>,
+    planned: &std::collections::BTreeMap<&str, &str>,
+) -> Result<(), Refused> {
+    let changed: Vec<String> = deployed
+        .into_iter()
+        .filter(|(id, old)| planned.get(id).is_some_and(|new| new != old))
+        .map(|(id, _)| id.to_owned())
+        .collect();
+    if changed.is_empty() {
+        Ok(())
+    } else {
+        Err(Refused::TypeChanged(changed))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +216,28 @@ mod tests {
         .to_string();
         assert!(unknown.contains("names Pool"), "{unknown}");
         assert!(unknown.contains("UserPool"), "{unknown}");
+    }
+
+    #[test]
+    fn an_update_may_not_change_a_resources_type() {
+        let planned = std::collections::BTreeMap::from([
+            ("AppClient", "Custom::AppClient"),
+            ("UserPoolClient", "Custom::AppClient"),
+            ("UserPool", "AWS::Cognito::UserPool"),
+        ]);
+        let same = [("UserPool", "AWS::Cognito::UserPool")];
+        assert_eq!(check_types(same, &planned), Ok(()));
+        // Removed and added resources are no type change.
+        let removed = [("Gone", "AWS::SNS::Topic")];
+        assert_eq!(check_types(removed, &planned), Ok(()));
+        let deployed = [
+            ("UserPool", "AWS::Cognito::UserPool"),
+            ("UserPoolClient", "AWS::Cognito::UserPoolClient"),
+        ];
+        assert_eq!(
+            check_types(deployed, &planned).unwrap_err().to_string(),
+            "Update of resource type is not permitted. The new template modifies resource \
+             type of the following resources: [UserPoolClient]"
+        );
     }
 }

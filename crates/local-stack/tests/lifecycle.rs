@@ -1386,10 +1386,10 @@ async fn a_native_pool_rewrite_keeps_the_portal_in_the_invitation() {
     );
 }
 
-/// A new PlaceholderCallbackUrl makes CloudFormation rewrite the app client
-/// with only that URL; PlaceholderFilter's result (the portal's URLs) does
-/// not change, so Custom::ClientCallbacks re-runs only because it is given
-/// the placeholder too. Afterwards the client has exactly the portal's URLs.
+/// A new PlaceholderCallbackUrl reaches the app client (Custom::AppClient),
+/// whose update swaps placeholders and keeps the portal's URLs, and
+/// Custom::ClientCallbacks, which writes them again. Afterwards the client
+/// has exactly the portal's URLs.
 #[tokio::test]
 async fn a_new_placeholder_leaves_exactly_the_portal_urls_on_the_client() {
     let emu = emulators().await;
@@ -1427,4 +1427,199 @@ async fn a_new_placeholder_leaves_exactly_the_portal_urls_on_the_client() {
         client,
         "updated in place"
     );
+}
+
+/// An update that changes PlaceholderCallbackUrl and then fails (an invalid
+/// CIDR, at the workforce) rolls the app client back with the old
+/// placeholder, while ClientCallbacks, after the workforce, gets no event at
+/// all. The client must still hold exactly the portal's URLs afterwards, or
+/// workers cannot sign in.
+#[tokio::test]
+async fn a_rolled_back_placeholder_change_keeps_the_portal_urls_on_the_client() {
+    let emu = emulators().await;
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
+    let progress = Progress::new(true);
+    let mut state = created(&emu, &progress).await;
+    let pool = output(&state, "UserPoolId");
+    let client = output(&state, "UserPoolClientId");
+    let portal = output(&state, "PortalUrl");
+    let expected = (
+        vec![format!("{portal}/oauth2/idpresponse")],
+        vec![format!("{portal}/logout")],
+    );
+    assert_eq!(client_urls(&cognito, &pool, &client).await, expected);
+
+    let failing = options(
+        template(),
+        &[
+            "PlaceholderCallbackUrl=https://placeholder.invalid/next",
+            "SourceIpCidrs=10.0.0.0/99",
+        ],
+    )
+    .await;
+    let failed = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &failing,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(failed.is_err(), "the update fails at the workforce");
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
+    let events = progress.events();
+    let client_updates = events
+        .iter()
+        .filter(|e| e.logical_id == "AppClient" && e.status == "UPDATE_COMPLETE")
+        .count();
+    assert_eq!(client_updates, 2, "the client is updated, then rolled back");
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.logical_id == "ClientCallbacks" && e.status.starts_with("UPDATE")),
+        "ClientCallbacks was never reached"
+    );
+    assert_eq!(
+        client_urls(&cognito, &pool, &client).await,
+        expected,
+        "after the rolled-back update"
+    );
+    assert_eq!(
+        output(&state, "UserPoolClientId"),
+        client,
+        "the same client"
+    );
+}
+
+/// template.yaml as it was before the app client became Custom::AppClient:
+/// a native client under the logical id UserPoolClient.
+fn template_with_native_client() -> String {
+    let text = std::fs::read_to_string(template()).unwrap();
+    let start = text.find("  # The labeling portal's app client").unwrap();
+    let end = text.find("  CognitoDomainPrefix:").unwrap();
+    let native = "  UserPoolClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref UserPool
+      ClientName: sagemaker-labeling-portal
+      GenerateSecret: true
+      AllowedOAuthFlowsUserPoolClient: true
+      AllowedOAuthFlows: [code]
+      AllowedOAuthScopes: [openid, email, profile]
+      SupportedIdentityProviders: [COGNITO]
+      ExplicitAuthFlows: [ALLOW_REFRESH_TOKEN_AUTH]
+      PreventUserExistenceErrors: ENABLED
+      EnableTokenRevocation: true
+      CallbackURLs: [!Ref PlaceholderCallbackUrl]
+      LogoutURLs: [!Ref PlaceholderCallbackUrl]
+
+";
+    let edited = format!("{}{native}{}", &text[..start], &text[end..]);
+    edited.replace("!Ref AppClient\n", "!Ref UserPoolClient\n")
+}
+
+fn write_template(label: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("local-stack-{label}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A stack deployed with the native client is upgraded to this template:
+/// giving the logical id UserPoolClient another type is refused, as
+/// CloudFormation refuses it, before anything changes; the template's own
+/// upgrade (a new logical id) creates the new client, moves the workforce
+/// to it, and deletes the old client in the cleanup phase.
+#[tokio::test]
+async fn a_stack_with_the_native_app_client_upgrades_to_the_custom_one() {
+    let emu = emulators().await;
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
+    let progress = Progress::new(true);
+    let native = template_with_native_client();
+    let old = write_template("native-client", &native);
+    let mut state = StackState::new("lifecycle-test");
+    let create = options(old.clone(), &["InvitedUserEmails=alice@example.com"]).await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let pool = output(&state, "UserPoolId");
+    let old_client = output(&state, "UserPoolClientId");
+    assert_eq!(
+        state.resources["UserPoolClient"].resource_type,
+        "AWS::Cognito::UserPoolClient"
+    );
+
+    // The same logical id with the custom type: refused, nothing changes.
+    let retyped = native.replacen(
+        "Type: AWS::Cognito::UserPoolClient",
+        "Type: Custom::AppClient",
+        1,
+    );
+    let retyped = write_template("retyped-client", &retyped);
+    let refused = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &options(retyped.clone(), &[]).await,
+        &mut state,
+        &progress,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        refused,
+        "Update of resource type is not permitted. The new template modifies resource type \
+         of the following resources: [UserPoolClient]"
+    );
+    assert_eq!(state.status, "CREATE_COMPLETE");
+
+    updated(&emu, &progress, &mut state, &[]).await;
+    let new_client = output(&state, "UserPoolClientId");
+    assert_ne!(new_client, old_client, "a new client");
+    assert!(!state.resources.contains_key("UserPoolClient"));
+    assert_eq!(state.resources["AppClient"].physical_id, new_client);
+    let clients = cognito
+        .list_user_pool_clients()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = clients
+        .user_pool_clients()
+        .iter()
+        .filter_map(|c| c.client_id())
+        .collect();
+    assert_eq!(ids, [new_client.as_str()], "the old client is gone");
+    // The workforce is on the new client, whose URLs are its portal's, and
+    // the team is there.
+    let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let described = sagemaker
+        .describe_workforce()
+        .workforce_name(output(&state, "WorkforceName"))
+        .send()
+        .await
+        .unwrap();
+    let cognito_config = described.workforce().and_then(|w| w.cognito_config());
+    let cognito_config = cognito_config.and_then(|c| c.client_id());
+    assert_eq!(cognito_config, Some(new_client.as_str()));
+    assert_eq!(teams(&sagemaker).await.len(), 1);
+    let portal = output(&state, "PortalUrl");
+    assert_eq!(
+        client_urls(&cognito, &pool, &new_client).await,
+        (
+            vec![format!("{portal}/oauth2/idpresponse")],
+            vec![format!("{portal}/logout")]
+        )
+    );
+    for dir in [old, retyped] {
+        std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+    }
 }

@@ -1,13 +1,12 @@
 //! `Custom::ClientCallbacks`: writes the final callback and logout URLs to
 //! a Cognito app client and changes nothing else. UpdateUserPoolClient
 //! resets what it is not given, so the client is described first and every
-//! setting carried over (see [`request`]).
+//! setting carried over (`cognito_rules::client_update`).
 
 pub mod properties;
-pub mod request;
 
+pub use cognito_rules::client_update::{NewUrls, PlanError, new_urls, update_request};
 pub use properties::ClientCallbacksProperties;
-pub use request::{NewUrls, PlanError, new_urls, update_request};
 
 use cognito_rules::{DescribeClientError, aws_detail, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
