@@ -13,9 +13,9 @@ pub mod properties;
 
 pub use properties::AppClientProperties;
 
+use aws_rules::client_update::update_request;
+use aws_rules::{DescribeClientError, aws_detail, describe_app_client};
 use aws_sdk_cognitoidentityprovider::operation::delete_user_pool_client::DeleteUserPoolClientError;
-use cognito_rules::client_update::update_request;
-use cognito_rules::{DescribeClientError, aws_detail, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 
 /// What `Custom::AppClient` offers the template. `!Ref` gives the client id.
@@ -173,6 +173,6 @@ impl CustomResource for AppClient {
     }
 
     fn issued(&self, physical_resource_id: &str, _: &AppClientProperties) -> bool {
-        cognito_rules::is_client_id(physical_resource_id)
+        aws_rules::is_client_id(physical_resource_id)
     }
 }

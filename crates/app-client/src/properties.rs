@@ -1,6 +1,6 @@
 //! `Custom::AppClient` properties, typed and checked before any AWS call.
 
-use cognito_rules::{check_url, check_user_pool_id, quoted};
+use aws_rules::{check_url, check_user_pool_id, shown};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::Deserialize;
 
@@ -41,14 +41,14 @@ impl Properties for AppClientProperties {
                 "ClientName",
                 format!(
                     "{} contains {bad:?}; Cognito allows letters, digits, spaces and _+=,.@-",
-                    quoted(&self.client_name)
+                    shown(&self.client_name)
                 ),
             ));
         }
         check_url(&self.placeholder_url).map_err(|problem| {
             InvalidProperty::new(
                 "PlaceholderUrl",
-                format!("{} {problem}", quoted(&self.placeholder_url)),
+                format!("{} {problem}", shown(&self.placeholder_url)),
             )
         })
     }

@@ -2,8 +2,8 @@
 //! reset what UpdateUserPoolClient leaves out (as AWS does), so a setting
 //! an update forgot to carry over shows up as drift.
 
+use aws_rules::client_update::{NewUrls, update_request};
 use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, UserPoolClientType};
-use cognito_rules::client_update::{NewUrls, update_request};
 use local_aws::cognito::{self, CognitoFunction};
 use local_aws::harness;
 use serde_json::{Value, json};
@@ -111,7 +111,7 @@ fn only_name_and_urls_changed(
 async fn creates_a_code_flow_client_with_a_secret_on_the_placeholder() {
     let s = setup().await;
     let client = s.create().await;
-    assert!(cognito_rules::is_client_id(&client), "{client}");
+    assert!(aws_rules::is_client_id(&client), "{client}");
     let described = s.describe(&client).await;
     assert_eq!(described.client_name(), Some("portal"));
     assert!(described.client_secret().is_some(), "a secret");

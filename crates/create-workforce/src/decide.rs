@@ -4,111 +4,10 @@
 //! team, which other teams stand in the way, and when a wait is over.
 
 use crate::error::WorkforceError;
-use crate::properties::{Identity, VpcConfig, WorkforceProperties, canonical};
-use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus, Workteam};
+use crate::properties::WorkforceProperties;
+pub use aws_rules::sagemaker::{Identity, Observed, Status, VpcConfig, canonical};
+use aws_sdk_sagemaker::types::Workteam;
 use std::time::Duration;
-
-/// A workforce as DescribeWorkforce / ListWorkforces report it, reduced to
-/// what the decisions look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
-    pub name: String,
-    pub arn: String,
-    pub sub_domain: String,
-    pub status: Status,
-    pub failure_reason: Option<String>,
-    pub user_pool_id: Option<String>,
-    pub client_id: Option<String>,
-    /// Canonical order.
-    pub source_ip_cidrs: Vec<String>,
-    pub vpc: Option<VpcConfig>,
-}
-
-/// A workforce's `Status`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    Initializing,
-    Updating,
-    Deleting,
-    Failed,
-    Active,
-    /// A status this code does not know (or none): treated as still settling.
-    Other(String),
-}
-
-impl Status {
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "Initializing",
-            Self::Updating => "Updating",
-            Self::Deleting => "Deleting",
-            Self::Failed => "Failed",
-            Self::Active => "Active",
-            Self::Other(other) => other,
-        }
-    }
-}
-
-impl From<Option<&WorkforceStatus>> for Status {
-    fn from(status: Option<&WorkforceStatus>) -> Self {
-        match status {
-            Some(WorkforceStatus::Initializing) => Self::Initializing,
-            Some(WorkforceStatus::Updating) => Self::Updating,
-            Some(WorkforceStatus::Deleting) => Self::Deleting,
-            Some(WorkforceStatus::Failed) => Self::Failed,
-            Some(WorkforceStatus::Active) => Self::Active,
-            Some(other) => Self::Other(other.as_str().to_owned()),
-            None => Self::Other("(no status)".to_owned()),
-        }
-    }
-}
-
-impl From<&Workforce> for Observed {
-    fn from(workforce: &Workforce) -> Self {
-        let cognito = workforce.cognito_config();
-        let vpc = workforce.workforce_vpc_config().and_then(|vpc| {
-            vpc.vpc_id()
-                .filter(|id| !id.is_empty())
-                .map(|id| VpcConfig::new(id, vpc.subnets(), vpc.security_group_ids()))
-        });
-        Self {
-            name: workforce.workforce_name().unwrap_or_default().to_owned(),
-            arn: workforce.workforce_arn().unwrap_or_default().to_owned(),
-            sub_domain: workforce.sub_domain().unwrap_or_default().to_owned(),
-            status: Status::from(workforce.status()),
-            failure_reason: workforce.failure_reason().map(str::to_owned),
-            user_pool_id: cognito.and_then(|c| c.user_pool()).map(str::to_owned),
-            client_id: cognito.and_then(|c| c.client_id()).map(str::to_owned),
-            source_ip_cidrs: workforce
-                .source_ip_config()
-                .map(|config| canonical(config.cidrs()))
-                .unwrap_or_default(),
-            vpc,
-        }
-    }
-}
-
-impl Observed {
-    /// Whether this is the workforce `identity` describes: same name, same
-    /// user pool, same app client.
-    pub fn is(&self, identity: &Identity<'_>) -> bool {
-        self.name == identity.name && self.has_cognito(identity)
-    }
-
-    fn has_cognito(&self, identity: &Identity<'_>) -> bool {
-        self.user_pool_id.as_deref() == Some(identity.user_pool_id)
-            && self.client_id.as_deref() == Some(identity.client_id)
-    }
-
-    /// "user pool X, app client Y" (or "no Cognito config", for OIDC).
-    pub fn cognito_text(&self) -> String {
-        match (&self.user_pool_id, &self.client_id) {
-            (Some(pool), Some(client)) => format!("user pool {pool}, app client {client}"),
-            (Some(pool), None) => format!("user pool {pool}"),
-            _ => "no Cognito config (an OIDC workforce)".to_owned(),
-        }
-    }
-}
 
 /// What a Create finds in the region.
 #[derive(Debug, PartialEq, Eq)]
@@ -506,6 +405,7 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus};
     use serde_json::json;
 
     fn workforce(name: &str, pool: &str, client: &str, status: Status) -> Observed {

@@ -1,6 +1,6 @@
 //! What can go wrong, worded for the CloudFormation event an operator reads.
 
-use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkforceError {
@@ -91,11 +91,7 @@ impl WorkforceError {
     {
         let code = error.code().map(str::to_owned);
         let message = error.message().map(str::to_owned);
-        let detail = match (&code, &message) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            (Some(code), None) => code.clone(),
-            _ => DisplayErrorContext(&error).to_string(),
-        };
+        let detail = aws_rules::aws_detail(&error);
         Self::Aws {
             operation,
             target: target.into(),
@@ -116,43 +112,11 @@ impl WorkforceError {
     }
 }
 
-/// SageMaker's not-found for a work team (the emulator says "The work team
-/// <name> does not exist."; the exact real text is unverified, so any
-/// not-found code or "does not exist" message counts).
-pub fn is_team_not_found(code: Option<&str>, message: Option<&str>) -> bool {
-    matches!(code, Some("ResourceNotFound" | "ResourceNotFoundException"))
-        || (code == Some("ValidationException")
-            && message.is_some_and(|message| message.contains("does not exist")))
-}
-
-/// `ValidationException` with "No workforce" in the message is SageMaker's
-/// not-found, for DescribeWorkforce and DeleteWorkforce alike (Terraform
-/// relies on the same).
-pub fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
-    code == Some("ValidationException")
-        && message.is_some_and(|message| message.contains("No workforce"))
-}
+pub use aws_rules::sagemaker::{is_team_not_found, is_workforce_not_found as is_not_found};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn not_found_is_a_validation_exception_about_no_workforce() {
-        assert!(is_not_found(
-            Some("ValidationException"),
-            Some("No workforce found with name wf")
-        ));
-        assert!(!is_not_found(
-            Some("ValidationException"),
-            Some("1 validation error detected")
-        ));
-        assert!(!is_not_found(
-            Some("ResourceNotFound"),
-            Some("No workforce found")
-        ));
-        assert!(!is_not_found(None, None));
-    }
 
     #[test]
     fn reasons_name_the_workforce_and_the_way_out() {
@@ -186,18 +150,5 @@ mod tests {
             text.contains("a, b") && text.contains("the rename stopped before changing anything"),
             "{text}"
         );
-    }
-
-    #[test]
-    fn team_not_found() {
-        assert!(is_team_not_found(
-            Some("ValidationException"),
-            Some("The work team t does not exist.")
-        ));
-        assert!(is_team_not_found(Some("ResourceNotFound"), None));
-        assert!(!is_team_not_found(
-            Some("ValidationException"),
-            Some("1 validation error")
-        ));
     }
 }

@@ -1,14 +1,15 @@
 //! The resource's properties, typed, and every rule the contract and
 //! SageMaker's model put on them, checked before any AWS call.
 
-use cognito_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
+pub use aws_rules::sagemaker::{
+    Identity, VpcConfig, canonical, is_workforce_name, workforce_name_problem,
+};
+use aws_rules::shown;
+use aws_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// Longest workforce name SageMaker accepts (model): the rule for
-/// PhysicalResourceIds this function issued.
-pub const MAX_NAME_LEN: usize = 63;
 /// Longest WorkforceName this resource takes: its team is named
 /// `<WorkforceName>-team` in the template, and a team name has at most 63
 /// characters.
@@ -69,48 +70,6 @@ pub const DEFAULT_DESCRIPTION: &str = "Private labeling work team";
 fn optional_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let text = cfn::string(deserializer)?;
     Ok(Some(text).filter(|text| !text.is_empty()))
-}
-
-/// What makes a workforce this resource's: its name and its Cognito app
-/// client. SageMaker cannot change the Cognito side of a workforce, so a
-/// change to any of the three means a different workforce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Identity<'a> {
-    pub name: &'a str,
-    pub user_pool_id: &'a str,
-    pub client_id: &'a str,
-}
-
-/// A WorkforceVpcConfig, with its lists in a canonical order so that two
-/// configs compare equal when SageMaker would treat them the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VpcConfig {
-    pub vpc_id: String,
-    pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
-}
-
-impl VpcConfig {
-    pub fn new(
-        vpc_id: impl Into<String>,
-        subnet_ids: &[String],
-        security_group_ids: &[String],
-    ) -> Self {
-        Self {
-            vpc_id: vpc_id.into(),
-            subnet_ids: canonical(subnet_ids),
-            security_group_ids: canonical(security_group_ids),
-        }
-    }
-}
-
-/// `items` sorted and without duplicates: the order of ids and CIDRs carries
-/// no meaning to SageMaker.
-pub fn canonical(items: &[String]) -> Vec<String> {
-    let mut items = items.to_vec();
-    items.sort();
-    items.dedup();
-    items
 }
 
 impl WorkforceProperties {
@@ -222,37 +181,6 @@ impl Properties for WorkforceProperties {
         }
         self.validate_vpc()
     }
-}
-
-/// `value` quoted for a message, shortened when long.
-fn shown(value: &str) -> String {
-    const SHOWN_CHARS: usize = 80;
-    if value.chars().count() <= SHOWN_CHARS {
-        format!("{value:?}")
-    } else {
-        let head: String = value.chars().take(SHOWN_CHARS).collect();
-        format!("{head:?}... ({} characters)", value.chars().count())
-    }
-}
-
-/// Whether `name` can be a workforce name: `^[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}$`.
-pub fn is_workforce_name(name: &str) -> bool {
-    workforce_name_problem(name).is_none()
-}
-
-/// Why `name` cannot be a workforce name, or `None` if it can.
-pub fn workforce_name_problem(name: &str) -> Option<String> {
-    let rule = "must be 1-63 characters of a-z, A-Z, 0-9 and '-', starting with a letter or digit";
-    let length = name.chars().count();
-    let first_ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
-    let rest_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if length == 0 || length > MAX_NAME_LEN || !first_ok || !rest_ok {
-        return Some(format!("{rule} (got {}, {length} characters)", shown(name)));
-    }
-    None
 }
 
 /// Why `name` cannot be this resource's WorkforceName (stricter than

@@ -6,7 +6,7 @@
 
 pub mod rules;
 
-use aws_sdk_ssm::error::DisplayErrorContext;
+use aws_rules::aws_detail;
 use aws_sdk_ssm::types::ParameterType;
 use custom_resource::{
     Context, CustomResource, InvalidProperty, Outcome, Properties, ResourceContract, cfn,
@@ -184,7 +184,7 @@ impl DomainPrefix {
             }
             Err(error) => Err(DomainPrefixError::Read {
                 parameter: parameter.to_owned(),
-                detail: DisplayErrorContext(&error).to_string(),
+                detail: aws_detail(&error),
             }),
         }
     }
@@ -213,7 +213,7 @@ impl DomainPrefix {
             }
             Err(error) => Err(DomainPrefixError::Write {
                 parameter: parameter.to_owned(),
-                detail: DisplayErrorContext(&error).to_string(),
+                detail: aws_detail(&error),
             }),
         }
     }
@@ -331,7 +331,7 @@ impl CustomResource for DomainPrefix {
             }
             Err(error) => Err(DomainPrefixError::Delete {
                 parameter: physical_resource_id.to_owned(),
-                detail: DisplayErrorContext(&error).to_string(),
+                detail: aws_detail(&error),
             }),
         }
     }

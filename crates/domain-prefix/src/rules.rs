@@ -17,18 +17,7 @@ pub const MAX_PARAMETER_LEVELS: usize = 15;
 /// a name of this length fits in every Region.
 pub const MAX_PARAMETER_NAME_LEN: usize = 1011 - 59;
 
-/// How much of an offending value a message quotes.
-const SHOWN_CHARS: usize = 80;
-
-/// `value` quoted for a message, shortened when it is long.
-pub fn shown(value: &str) -> String {
-    if value.chars().count() <= SHOWN_CHARS {
-        format!("{value:?}")
-    } else {
-        let head: String = value.chars().take(SHOWN_CHARS).collect();
-        format!("{head:?}... ({} characters)", value.chars().count())
-    }
-}
+pub use aws_rules::shown;
 
 /// The first reserved word found in `text`.
 pub fn reserved_word_in(text: &str) -> Option<&'static str> {
@@ -378,16 +367,6 @@ mod tests {
         assert_eq!(
             sanitise_stack_name(&name),
             "b".repeat(MAX_STACK_PART_LEN - 1)
-        );
-    }
-
-    #[test]
-    fn shown_shortens_long_values() {
-        assert_eq!(shown("ab"), "\"ab\"");
-        let long = shown(&"z".repeat(500));
-        assert!(
-            long.ends_with("... (500 characters)") && long.len() < 120,
-            "{long}"
         );
     }
 

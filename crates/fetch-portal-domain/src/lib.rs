@@ -2,7 +2,10 @@
 //! and hands out the labeling portal's sub-domain and the URLs built from it
 //! (portal, Cognito callback, logout). It only reads; Delete has nothing to do.
 
-use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_rules::aws_detail;
+pub use aws_rules::sagemaker::{Observed, PortalUrls, Status, workforce_name_problem};
+use aws_rules::sagemaker::{is_bare_host, is_workforce_not_found};
+use aws_sdk_sagemaker::error::ProvideErrorMetadata;
 use custom_resource::{
     Context, CustomResource, InvalidProperty, Outcome, Properties, ResourceContract, cfn,
 };
@@ -16,9 +19,6 @@ pub const CONTRACT: ResourceContract = ResourceContract {
     data_keys: &["SubDomain", "PortalUrl", "CallbackUrl", "LogoutUrl"],
 };
 
-/// Longest workforce name SageMaker accepts.
-pub const MAX_WORKFORCE_NAME_LEN: usize = 63;
-
 /// `ResourceProperties` of a `Custom::PortalDomain`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -26,29 +26,6 @@ pub struct PortalDomainProperties {
     /// The workforce to read.
     #[serde(deserialize_with = "cfn::string")]
     pub workforce_name: String,
-}
-
-/// Why `name` cannot be a workforce name (`[a-zA-Z0-9]([a-zA-Z0-9-]){0,62}`),
-/// or `None` if it can.
-pub fn workforce_name_problem(name: &str) -> Option<String> {
-    let length = name.chars().count();
-    if length == 0 || length > MAX_WORKFORCE_NAME_LEN {
-        return Some(format!(
-            "must be 1-{MAX_WORKFORCE_NAME_LEN} characters, got {length}"
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-    {
-        return Some(format!(
-            "must contain only letters, digits and '-', but {name:?} contains {bad:?}"
-        ));
-    }
-    if name.starts_with('-') {
-        return Some(format!("must start with a letter or digit, got {name:?}"));
-    }
-    None
 }
 
 impl Properties for PortalDomainProperties {
@@ -91,106 +68,46 @@ pub enum PortalDomainError {
     BadSubDomain { name: String, sub_domain: String },
 }
 
-/// The parts of a described workforce this resource looks at.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WorkforceView {
-    pub name: Option<String>,
-    pub status: Option<String>,
-    pub sub_domain: Option<String>,
-    pub failure_reason: Option<String>,
-}
-
-impl WorkforceView {
-    pub fn from_sdk(workforce: &aws_sdk_sagemaker::types::Workforce) -> Self {
-        Self {
-            name: workforce.workforce_name().map(str::to_owned),
-            status: workforce.status().map(|status| status.as_str().to_owned()),
-            sub_domain: workforce.sub_domain().map(str::to_owned),
-            failure_reason: workforce.failure_reason().map(str::to_owned),
-        }
-    }
-}
-
-/// The labeling portal's addresses, all from the workforce's sub-domain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortalUrls {
-    pub sub_domain: String,
-    pub portal_url: String,
-    pub callback_url: String,
-    pub logout_url: String,
-}
-
-impl PortalUrls {
-    pub fn new(sub_domain: &str) -> Self {
-        Self {
-            sub_domain: sub_domain.to_owned(),
-            portal_url: format!("https://{sub_domain}"),
-            callback_url: format!("https://{sub_domain}/oauth2/idpresponse"),
-            logout_url: format!("https://{sub_domain}/logout"),
-        }
-    }
-
-    /// The successful answer: the sub-domain is the physical id.
-    pub fn outcome(&self) -> Outcome {
-        Outcome::new(&self.sub_domain)
-            .with("SubDomain", &self.sub_domain)
-            .with("PortalUrl", &self.portal_url)
-            .with("CallbackUrl", &self.callback_url)
-            .with("LogoutUrl", &self.logout_url)
-    }
-}
-
-/// A sub-domain is used as `https://<it>/...`, so it must be a plain host.
-fn is_bare_host(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+/// The successful answer: the sub-domain is the physical id.
+pub fn outcome(urls: &PortalUrls) -> Outcome {
+    Outcome::new(&urls.sub_domain)
+        .with("SubDomain", &urls.sub_domain)
+        .with("PortalUrl", &urls.portal_url)
+        .with("CallbackUrl", &urls.callback_url)
+        .with("LogoutUrl", &urls.logout_url)
 }
 
 /// The pure decision: the portal URLs of an Active workforce with a
 /// sub-domain, or why there are none.
-pub fn portal_urls(
-    requested: &str,
-    workforce: &WorkforceView,
-) -> Result<PortalUrls, PortalDomainError> {
-    if let Some(returned) = workforce.name.as_deref()
-        && returned != requested
-    {
+pub fn portal_urls(requested: &str, workforce: &Observed) -> Result<PortalUrls, PortalDomainError> {
+    let returned = workforce.name.as_str();
+    if !returned.is_empty() && returned != requested {
         return Err(PortalDomainError::OtherWorkforce {
             requested: requested.to_owned(),
             returned: returned.to_owned(),
         });
     }
-    let status = workforce.status.as_deref().unwrap_or("(no status)");
-    if status != "Active" {
+    if workforce.status != Status::Active {
         let failure = match workforce.failure_reason.as_deref() {
             Some(reason) if !reason.is_empty() => format!(" (FailureReason: {reason})"),
             _ => String::new(),
         };
         return Err(PortalDomainError::NotActive {
             name: requested.to_owned(),
-            status: status.to_owned(),
+            status: workforce.status.as_str().to_owned(),
             failure,
         });
     }
-    match workforce.sub_domain.as_deref() {
-        None | Some("") => Err(PortalDomainError::NoSubDomain {
+    match workforce.sub_domain.as_str() {
+        "" => Err(PortalDomainError::NoSubDomain {
             name: requested.to_owned(),
         }),
-        Some(sub_domain) if !is_bare_host(sub_domain) => Err(PortalDomainError::BadSubDomain {
+        sub_domain if !is_bare_host(sub_domain) => Err(PortalDomainError::BadSubDomain {
             name: requested.to_owned(),
             sub_domain: sub_domain.to_owned(),
         }),
-        Some(sub_domain) => Ok(PortalUrls::new(sub_domain)),
+        sub_domain => Ok(PortalUrls::new(sub_domain)),
     }
-}
-
-/// Whether a DescribeWorkforce error means "no such workforce": SageMaker
-/// answers a `ValidationException` whose message starts "No workforce".
-pub fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
-    matches!(code, Some("ValidationException" | "ResourceNotFound"))
-        && message.is_some_and(|m| m.contains("No workforce") || m.contains("not found"))
 }
 
 /// DescribeWorkforce of `name`, read as the portal's URLs: the one read
@@ -205,19 +122,21 @@ pub async fn read_portal(
         .send()
         .await
         .map_err(|error| {
-            let detail = DisplayErrorContext(&error).to_string();
+            let detail = aws_detail(&error);
             let name = name.to_owned();
-            if is_not_found(error.code(), error.message()) {
+            if is_workforce_not_found(error.code(), error.message()) {
                 PortalDomainError::NotFound { name, detail }
             } else {
                 PortalDomainError::Describe { name, detail }
             }
         })?;
-    let view = described
-        .workforce()
-        .map(WorkforceView::from_sdk)
-        .unwrap_or_default();
-    portal_urls(name, &view)
+    match described.workforce() {
+        Some(workforce) => portal_urls(name, &Observed::from(workforce)),
+        None => Err(PortalDomainError::Describe {
+            name: name.to_owned(),
+            detail: "the answer held no workforce".to_owned(),
+        }),
+    }
 }
 
 /// The resource, holding the SageMaker client built once in `main`.
@@ -241,7 +160,7 @@ impl PortalDomain {
             sub_domain = urls.sub_domain,
             "portal domain read"
         );
-        Ok(urls.outcome())
+        Ok(outcome(&urls))
     }
 }
 
@@ -296,12 +215,17 @@ mod tests {
 
     const SUB_DOMAIN: &str = "abcde12345.labeling.us-east-1.sagemaker.aws";
 
-    fn active() -> WorkforceView {
-        WorkforceView {
-            name: Some("my-workforce".into()),
-            status: Some("Active".into()),
-            sub_domain: Some(SUB_DOMAIN.into()),
+    fn active() -> Observed {
+        Observed {
+            name: "my-workforce".into(),
+            arn: String::new(),
+            sub_domain: SUB_DOMAIN.into(),
+            status: Status::Active,
             failure_reason: None,
+            user_pool_id: None,
+            client_id: None,
+            source_ip_cidrs: vec![],
+            vpc: None,
         }
     }
 
@@ -317,10 +241,7 @@ mod tests {
             .collect();
         let properties = parse(Value::Object(object)).unwrap();
         assert_eq!(properties.workforce_name, "my-workforce");
-        let data = portal_urls("my-workforce", &active())
-            .unwrap()
-            .outcome()
-            .data;
+        let data = outcome(&portal_urls("my-workforce", &active()).unwrap()).data;
         let mut keys: Vec<&str> = data.keys().map(String::as_str).collect();
         let mut expected = CONTRACT.data_keys.to_vec();
         keys.sort_unstable();
@@ -330,7 +251,7 @@ mod tests {
 
     #[test]
     fn builds_the_urls_from_the_sub_domain() {
-        let outcome = portal_urls("my-workforce", &active()).unwrap().outcome();
+        let outcome = outcome(&portal_urls("my-workforce", &active()).unwrap());
         assert_eq!(outcome.physical_resource_id, SUB_DOMAIN);
         let data = |key: &str| outcome.data.get(key).cloned().unwrap_or_default();
         assert_eq!(data("SubDomain"), SUB_DOMAIN);
@@ -344,20 +265,18 @@ mod tests {
 
     #[test]
     fn a_workforce_that_is_not_active_fails_saying_its_status() {
-        for status in ["Initializing", "Updating", "Deleting"] {
-            let view = WorkforceView {
-                status: Some(status.into()),
-                ..active()
-            };
+        for status in [Status::Initializing, Status::Updating, Status::Deleting] {
+            let status_text = status.as_str().to_owned();
+            let view = Observed { status, ..active() };
             let reason = portal_urls("my-workforce", &view).unwrap_err().to_string();
             assert!(
-                reason.contains(&format!("is {status}, not Active")),
+                reason.contains(&format!("is {status_text}, not Active")),
                 "{reason}"
             );
             assert!(reason.contains("my-workforce"), "{reason}");
         }
-        let failed = WorkforceView {
-            status: Some("Failed".into()),
+        let failed = Observed {
+            status: Status::Failed,
             failure_reason: Some("Cognito client lacks a secret".into()),
             ..active()
         };
@@ -368,8 +287,8 @@ mod tests {
             reason.contains("is Failed") && reason.contains("Cognito client lacks a secret"),
             "{reason}"
         );
-        let unknown = WorkforceView {
-            status: None,
+        let unknown = Observed {
+            status: Status::Other("(no status)".into()),
             ..active()
         };
         assert!(matches!(
@@ -380,21 +299,19 @@ mod tests {
 
     #[test]
     fn an_active_workforce_needs_a_plain_sub_domain() {
-        for missing in [None, Some(String::new())] {
-            let view = WorkforceView {
-                sub_domain: missing,
-                ..active()
-            };
-            assert_eq!(
-                portal_urls("my-workforce", &view),
-                Err(PortalDomainError::NoSubDomain {
-                    name: "my-workforce".into()
-                })
-            );
-        }
+        let view = Observed {
+            sub_domain: String::new(),
+            ..active()
+        };
+        assert_eq!(
+            portal_urls("my-workforce", &view),
+            Err(PortalDomainError::NoSubDomain {
+                name: "my-workforce".into()
+            })
+        );
         for bad in ["https://x.labeling.us-east-1.sagemaker.aws", "x/y", "x y"] {
-            let view = WorkforceView {
-                sub_domain: Some(bad.into()),
+            let view = Observed {
+                sub_domain: bad.into(),
                 ..active()
             };
             assert!(
@@ -417,36 +334,19 @@ mod tests {
     }
 
     #[test]
-    fn recognises_not_found() {
-        assert!(is_not_found(
-            Some("ValidationException"),
-            Some("No workforce found with name x")
-        ));
-        assert!(!is_not_found(
-            Some("ValidationException"),
-            Some("1 validation error detected")
-        ));
-        assert!(!is_not_found(
-            Some("ThrottlingException"),
-            Some("No workforce")
-        ));
-        assert!(!is_not_found(None, None));
-    }
-
-    #[test]
     fn workforce_names_follow_sagemaker_rules() {
         for good in ["a", "default", "My-Workforce-1", &"w".repeat(63)] {
             assert_eq!(workforce_name_problem(good), None, "{good}");
         }
-        for (bad, rule) in [
-            ("", "1-63 characters"),
-            (&"w".repeat(64) as &str, "1-63 characters"),
-            ("-lead", "start with a letter or digit"),
-            ("under_score", "'_'"),
-            ("sp ace", "' '"),
+        for bad in [
+            "",
+            &"w".repeat(64) as &str,
+            "-lead",
+            "under_score",
+            "sp ace",
         ] {
             let problem = workforce_name_problem(bad).unwrap_or_default();
-            assert!(problem.contains(rule), "{bad:?}: {problem}");
+            assert!(problem.contains("1-63 characters"), "{bad:?}: {problem}");
         }
         let error = parse(json!({"WorkforceName": "bad_name"})).unwrap_err();
         assert!(error.starts_with("property `WorkforceName`"), "{error}");

@@ -1,7 +1,8 @@
 //! The decision: which callback and logout URLs the app client should have
 //! once the placeholder is gone. Pure, so every rule is unit-tested.
 
-use cognito_rules::quoted;
+use aws_rules::sagemaker::is_portal_url;
+use aws_rules::shown;
 
 /// An app client's callback and logout URLs, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub fn filter(current: &ClientUrls, wanted: Wanted<'_>) -> Result<ClientUrls, Fi
     };
     if result.callback_urls.is_empty() {
         return Err(FilterError::NoCallbackUrl {
-            placeholder: quoted(wanted.placeholder_url),
+            placeholder: shown(wanted.placeholder_url),
         });
     }
     // The client's own URLs were accepted by Cognito (custom schemes
@@ -75,7 +76,7 @@ pub fn filter(current: &ClientUrls, wanted: Wanted<'_>) -> Result<ClientUrls, Fi
         if let Some(url) = urls.iter().find(|url| url.contains(',')) {
             return Err(FilterError::CommaInClientUrl {
                 list,
-                url: quoted(url),
+                url: shown(url),
             });
         }
     }
@@ -91,28 +92,6 @@ fn clean(current: &[String], placeholder: &str, required: Option<&str>) -> Vec<S
         }
     }
     kept
-}
-
-/// Whether `url`'s host is a SageMaker labeling portal's:
-/// `<sub-domain>.labeling.<region>.sagemaker.aws` (the workforce's
-/// SubDomain; case-insensitive, any port).
-pub fn is_portal_url(url: &str) -> bool {
-    let Some((_, rest)) = url.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    // No user info in a portal URL; a host after '@' is judged as is.
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = host_port
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let labels: Vec<&str> = host.split('.').collect();
-    matches!(
-        labels.as_slice(),
-        [sub, "labeling", region, "sagemaker", "aws"] if !sub.is_empty() && !region.is_empty()
-    )
 }
 
 #[cfg(test)]

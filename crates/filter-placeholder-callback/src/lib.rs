@@ -9,7 +9,7 @@ pub mod properties;
 pub use filter::{ClientUrls, FilterError, Wanted, filter};
 pub use properties::FilterProperties;
 
-use cognito_rules::{DescribeClientError, describe_app_client};
+use aws_rules::{DescribeClientError, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 
 /// What `Custom::PlaceholderFilter` offers the template.
@@ -116,7 +116,7 @@ impl CustomResource for PlaceholderFilter {
     fn issued(&self, physical_resource_id: &str, _: &FilterProperties) -> bool {
         physical_resource_id
             .strip_suffix(PHYSICAL_ID_SUFFIX)
-            .is_some_and(cognito_rules::is_client_id)
+            .is_some_and(aws_rules::is_client_id)
     }
 }
 

@@ -1,6 +1,6 @@
 //! `Custom::PlaceholderFilter` properties, typed and checked before any AWS call.
 
-use cognito_rules::{check_app_client_ids, check_url, quoted};
+use aws_rules::{check_app_client_ids, check_url, shown};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 
@@ -27,7 +27,7 @@ fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<St
 
 fn check_url_property(property: &str, url: &str) -> Result<(), InvalidProperty> {
     check_url(url)
-        .map_err(|problem| InvalidProperty::new(property, format!("{} {problem}", quoted(url))))
+        .map_err(|problem| InvalidProperty::new(property, format!("{} {problem}", shown(url))))
 }
 
 impl Properties for FilterProperties {
@@ -45,7 +45,7 @@ impl Properties for FilterProperties {
                     property,
                     format!(
                         "is the PlaceholderUrl {}: the filter would remove it again; pass the portal's URL",
-                        quoted(url)
+                        shown(url)
                     ),
                 ));
             }

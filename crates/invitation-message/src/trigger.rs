@@ -4,8 +4,9 @@
 
 use crate::{ADMIN_CREATE_USER, ComposeError, Invitation, InviteTemplate, Placeholders, compose};
 use aws_lambda_events::event::cognito::CognitoEventUserPoolsCustomMessage;
-use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext as CognitoErrorContext;
-use fetch_portal_domain::{PortalDomainError, read_portal, workforce_name_problem};
+use aws_rules::aws_detail;
+use aws_rules::sagemaker::workforce_name_problem;
+use fetch_portal_domain::{PortalDomainError, read_portal};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -192,7 +193,7 @@ impl InvitationMessage {
             .await
             .map_err(|error| Cause::ReadPool {
                 pool: pool.to_owned(),
-                detail: CognitoErrorContext(&error).to_string(),
+                detail: aws_detail(&error),
             })?;
         let invite = described
             .user_pool()
@@ -242,9 +243,12 @@ mod tests {
             assert_eq!(error, "WORKFORCE_NAME is not set");
         }
         let error = workforce_from_env(Some("bad name".into())).unwrap_err();
-        assert!(
-            error.starts_with("WORKFORCE_NAME must contain only"),
-            "{error}"
+        assert_eq!(
+            error,
+            format!(
+                "WORKFORCE_NAME {} (got \"bad name\", 8 characters)",
+                aws_rules::sagemaker::WORKFORCE_NAME_RULE
+            )
         );
     }
 

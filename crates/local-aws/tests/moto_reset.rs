@@ -2,6 +2,7 @@
 //! reset what they leave out (docs/AWS-NOTES.md §2, §7). Each test starts its own
 //! server, so they run in parallel.
 
+use aws_rules::wire::OmitUnsetValidity;
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -11,7 +12,6 @@ use aws_sdk_cognitoidentityprovider::types::{
     TimeUnitsType, TokenValidityUnitsType, UserPoolClientType, UserPoolMfaType, UserPoolPolicyType,
     UserPoolType, UsernameAttributeType, VerifiedAttributeType,
 };
-use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::moto::MotoServer;
 
 async fn cognito(moto: &MotoServer) -> Cognito {

@@ -1,14 +1,14 @@
 //! `Custom::ClientCallbacks`: writes the final callback and logout URLs to
 //! a Cognito app client and changes nothing else. UpdateUserPoolClient
 //! resets what it is not given, so the client is described first and every
-//! setting carried over (`cognito_rules::client_update`).
+//! setting carried over (`aws_rules::client_update`).
 
 pub mod properties;
 
-pub use cognito_rules::client_update::{NewUrls, PlanError, new_urls, update_request};
+pub use aws_rules::client_update::{NewUrls, PlanError, new_urls, update_request};
 pub use properties::ClientCallbacksProperties;
 
-use cognito_rules::{DescribeClientError, aws_detail, describe_app_client};
+use aws_rules::{DescribeClientError, aws_detail, describe_app_client};
 use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
 
 /// What `Custom::ClientCallbacks` offers the template.
@@ -134,7 +134,7 @@ impl CustomResource for ClientCallbacks {
     fn issued(&self, physical_resource_id: &str, _: &ClientCallbacksProperties) -> bool {
         physical_resource_id
             .strip_suffix(PHYSICAL_ID_SUFFIX)
-            .is_some_and(cognito_rules::is_client_id)
+            .is_some_and(aws_rules::is_client_id)
     }
 }
 

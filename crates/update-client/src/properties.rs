@@ -1,6 +1,6 @@
 //! `Custom::ClientCallbacks` properties, typed and checked before any AWS call.
 
-use cognito_rules::{MAX_URLS, check_app_client_ids, check_url, quoted};
+use aws_rules::{MAX_URLS, check_app_client_ids, check_url, shown};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
 
@@ -58,7 +58,7 @@ fn check_list(property: &str, urls: &[String]) -> Result<(), InvalidProperty> {
     }
     for (index, url) in urls.iter().enumerate() {
         check_url(url).map_err(|problem| {
-            InvalidProperty::new(property, format!("item {index}: {} {problem}", quoted(url)))
+            InvalidProperty::new(property, format!("item {index}: {} {problem}", shown(url)))
         })?;
     }
     Ok(())
@@ -81,7 +81,7 @@ impl Properties for ClientCallbacksProperties {
             check_url(placeholder).map_err(|problem| {
                 InvalidProperty::new(
                     "PlaceholderUrl",
-                    format!("{} {problem}", quoted(placeholder)),
+                    format!("{} {problem}", shown(placeholder)),
                 )
             })?;
             if self.callback_urls.iter().all(|url| url == placeholder) {
@@ -90,7 +90,7 @@ impl Properties for ClientCallbacksProperties {
                     format!(
                         "holds only the placeholder {}, which is never written: an app client \
                          using the code flow needs a real callback URL",
-                        quoted(placeholder)
+                        shown(placeholder)
                     ),
                 ));
             }

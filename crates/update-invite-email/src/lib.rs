@@ -41,7 +41,7 @@ pub fn physical_id(user_pool_id: &str) -> String {
 /// Whether `id` has the shape of a PhysicalResourceId this function issues.
 pub fn is_physical_id(id: &str) -> bool {
     id.strip_suffix(PHYSICAL_ID_SUFFIX)
-        .is_some_and(cognito_rules::is_user_pool_id)
+        .is_some_and(aws_rules::is_user_pool_id)
 }
 
 impl From<&InviteEmailProperties> for WantedInvite {
@@ -159,7 +159,7 @@ impl InviteEmail {
 /// Sends `request`. The fluent builder cannot take a built input, so every
 /// member is moved over; a unit test checks nothing is lost. On the wire the
 /// validity members Cognito would refuse, or read as an explicit 0, are left
-/// out ([`cognito_rules::wire::OmitUnsetValidity`]).
+/// out ([`aws_rules::wire::OmitUnsetValidity`]).
 async fn send_update(
     cognito: &aws_sdk_cognitoidentityprovider::Client,
     request: UpdateUserPoolInput,
@@ -191,7 +191,7 @@ async fn send_update(
         .set_issuer_configuration(request.issuer_configuration)
         .set_acr_configuration(request.acr_configuration)
         .customize()
-        .interceptor(cognito_rules::wire::OmitUnsetValidity)
+        .interceptor(aws_rules::wire::OmitUnsetValidity)
         .send()
         .await
         .map(|_| ())

@@ -2,7 +2,7 @@
 //! Every rule is checked here, before any AWS call, so a violation leaves the
 //! pool untouched and the Reason names the property and the rule.
 
-use cognito_rules::is_user_pool_id;
+use aws_rules::is_user_pool_id;
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::Deserialize;
 
@@ -96,7 +96,7 @@ fn message_problem(text: &str, limits: (usize, usize)) -> Option<String> {
     })
 }
 
-/// A value quoted for a Reason, cut short so the response stays small.
+/// A value shown for a Reason, cut short so the response stays small.
 fn shown(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {

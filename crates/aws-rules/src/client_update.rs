@@ -84,7 +84,7 @@ pub fn new_urls(
             // need to survive the comma-joined Data.
             if let Some(url) = kept.iter().find(|url| url.contains(',')) {
                 return Err(PlanError::CommaInKeptLogoutUrl {
-                    url: crate::quoted(url),
+                    url: crate::shown(url),
                 });
             }
             kept

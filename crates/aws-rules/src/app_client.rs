@@ -1,7 +1,8 @@
 //! Reading an app client (DescribeUserPoolClient), as both functions that
 //! work on one do first, with the same Reasons when it cannot be read.
 
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use crate::aws_detail;
+use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::describe_user_pool_client::DescribeUserPoolClientError;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 
@@ -53,20 +54,6 @@ impl DescribeClientError {
                 detail,
             }
         }
-    }
-}
-
-/// What AWS said, as briefly as it allows: its code and message when the
-/// service answered, otherwise the whole context (connection, timeout).
-pub fn aws_detail<E, R>(error: &SdkError<E, R>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match (error.code(), error.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_owned(),
-        _ => DisplayErrorContext(error).to_string(),
     }
 }
 

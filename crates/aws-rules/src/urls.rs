@@ -71,18 +71,6 @@ pub fn check_url(url: &str) -> Result<(), UrlProblem> {
     Ok(())
 }
 
-/// A URL as quoted in a Reason: shortened, so a 1 KB URL cannot crowd out
-/// the rest of the message.
-pub fn quoted(url: &str) -> String {
-    const SHOWN: usize = 120;
-    if url.chars().count() <= SHOWN {
-        format!("{url:?}")
-    } else {
-        let head: String = url.chars().take(SHOWN).collect();
-        format!("{head:?}...")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,12 +113,5 @@ mod tests {
         let edge = format!("https://e.com/{}", "a".repeat(MAX_URL_CHARS - 14));
         assert_eq!(edge.len(), MAX_URL_CHARS);
         assert_eq!(check_url(&edge), Ok(()));
-    }
-
-    #[test]
-    fn quotes_long_urls_shortened() {
-        assert_eq!(quoted("https://a"), "\"https://a\"");
-        let long = format!("https://{}", "a".repeat(500));
-        assert!(quoted(&long).len() < 130 && quoted(&long).ends_with("..."));
     }
 }

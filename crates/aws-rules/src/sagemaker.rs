@@ -1,0 +1,391 @@
+//! SageMaker's rules for private workforces, each in one place: the
+//! workforce name, what "not found" looks like (SageMaker models almost no
+//! errors, so they are told apart by code and message, docs/AWS-NOTES.md
+//! §1.3), the labeling portal's URLs, and a described workforce reduced to
+//! what the functions look at.
+
+use crate::shown;
+
+/// Longest workforce name SageMaker accepts (Model: 1-63 characters).
+pub const MAX_WORKFORCE_NAME_CHARS: usize = 63;
+
+/// SageMaker's workforce name rule, as a Reason says it.
+pub const WORKFORCE_NAME_RULE: &str =
+    "must be 1-63 characters of a-z, A-Z, 0-9 and '-', starting with a letter or digit";
+
+/// Why `name` cannot be a workforce name (Model pattern
+/// `[a-zA-Z0-9]([a-zA-Z0-9\-]){0,62}`), or `None` if it can.
+pub fn workforce_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    let first_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if length == 0 || length > MAX_WORKFORCE_NAME_CHARS || !first_ok || !rest_ok {
+        return Some(format!(
+            "{WORKFORCE_NAME_RULE} (got {}, {length} characters)",
+            shown(name)
+        ));
+    }
+    None
+}
+
+/// Whether `name` can be a workforce name.
+pub fn is_workforce_name(name: &str) -> bool {
+    workforce_name_problem(name).is_none()
+}
+
+/// A not-found error code, should SageMaker ever send one.
+fn is_not_found_code(code: Option<&str>) -> bool {
+    matches!(code, Some("ResourceNotFound" | "ResourceNotFoundException"))
+}
+
+/// SageMaker's "no such workforce", for DescribeWorkforce and
+/// DeleteWorkforce alike: a `ValidationException` whose message says
+/// "No workforce" (what Terraform matches, docs/AWS-NOTES.md §1.3), or a
+/// not-found code.
+pub fn is_workforce_not_found(code: Option<&str>, message: Option<&str>) -> bool {
+    is_not_found_code(code)
+        || (code == Some("ValidationException")
+            && message.is_some_and(|message| message.contains("No workforce")))
+}
+
+/// SageMaker's "no such work team" (the exact real text is unverified, so a
+/// `ValidationException` saying "does not exist", or a not-found code).
+pub fn is_team_not_found(code: Option<&str>, message: Option<&str>) -> bool {
+    is_not_found_code(code)
+        || (code == Some("ValidationException")
+            && message.is_some_and(|message| message.contains("does not exist")))
+}
+
+/// The labeling portal's addresses, all from the workforce's sub-domain
+/// (docs/AWS-NOTES.md §1.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalUrls {
+    pub sub_domain: String,
+    pub portal_url: String,
+    pub callback_url: String,
+    pub logout_url: String,
+}
+
+impl PortalUrls {
+    pub fn new(sub_domain: &str) -> Self {
+        Self {
+            sub_domain: sub_domain.to_owned(),
+            portal_url: format!("https://{sub_domain}"),
+            callback_url: format!("https://{sub_domain}/oauth2/idpresponse"),
+            logout_url: format!("https://{sub_domain}/logout"),
+        }
+    }
+}
+
+/// Whether a sub-domain can be used as `https://<it>/...`: a plain host.
+pub fn is_bare_host(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// Whether `url`'s host is a SageMaker labeling portal's:
+/// `<sub-domain>.labeling.<region>.sagemaker.aws` (the workforce's
+/// SubDomain; case-insensitive, any port).
+pub fn is_portal_url(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // No user info in a portal URL; a host after '@' is judged as is.
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = host_port
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    matches!(
+        labels.as_slice(),
+        [sub, "labeling", region, "sagemaker", "aws"] if !sub.is_empty() && !region.is_empty()
+    )
+}
+
+/// A workforce's `Status` (Model enum).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Initializing,
+    Updating,
+    Deleting,
+    Failed,
+    Active,
+    /// A status this code does not know (or none): treated as still settling.
+    Other(String),
+}
+
+impl Status {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "Initializing",
+            Self::Updating => "Updating",
+            Self::Deleting => "Deleting",
+            Self::Failed => "Failed",
+            Self::Active => "Active",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// `items` sorted and without duplicates: the order of ids and CIDRs carries
+/// no meaning to SageMaker.
+pub fn canonical(items: &[String]) -> Vec<String> {
+    let mut items = items.to_vec();
+    items.sort();
+    items.dedup();
+    items
+}
+
+/// A WorkforceVpcConfig, with its lists in a canonical order so that two
+/// configs compare equal when SageMaker would treat them the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VpcConfig {
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+impl VpcConfig {
+    pub fn new(
+        vpc_id: impl Into<String>,
+        subnet_ids: &[String],
+        security_group_ids: &[String],
+    ) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+            subnet_ids: canonical(subnet_ids),
+            security_group_ids: canonical(security_group_ids),
+        }
+    }
+}
+
+/// What makes a workforce a given one: its name, user pool and app client.
+/// SageMaker cannot change the Cognito side of a workforce, so a change to
+/// any of the three means a different workforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity<'a> {
+    pub name: &'a str,
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
+}
+
+/// A workforce as DescribeWorkforce / ListWorkforces report it, reduced to
+/// what the functions look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    pub name: String,
+    pub arn: String,
+    pub sub_domain: String,
+    pub status: Status,
+    pub failure_reason: Option<String>,
+    pub user_pool_id: Option<String>,
+    pub client_id: Option<String>,
+    /// Canonical order.
+    pub source_ip_cidrs: Vec<String>,
+    pub vpc: Option<VpcConfig>,
+}
+
+impl Observed {
+    /// Whether this is the workforce `identity` describes: same name, same
+    /// user pool, same app client.
+    pub fn is(&self, identity: &Identity<'_>) -> bool {
+        self.name == identity.name && self.has_cognito(identity)
+    }
+
+    /// Whether this workforce signs in through `identity`'s user pool and
+    /// app client (whatever its name).
+    pub fn has_cognito(&self, identity: &Identity<'_>) -> bool {
+        self.user_pool_id.as_deref() == Some(identity.user_pool_id)
+            && self.client_id.as_deref() == Some(identity.client_id)
+    }
+
+    /// "user pool X, app client Y" (or "no Cognito config", for OIDC).
+    pub fn cognito_text(&self) -> String {
+        match (&self.user_pool_id, &self.client_id) {
+            (Some(pool), Some(client)) => format!("user pool {pool}, app client {client}"),
+            (Some(pool), None) => format!("user pool {pool}"),
+            _ => "no Cognito config (an OIDC workforce)".to_owned(),
+        }
+    }
+}
+
+#[cfg(feature = "sagemaker")]
+mod from_sdk {
+    use super::{Observed, Status, VpcConfig, canonical};
+    use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus};
+
+    impl From<Option<&WorkforceStatus>> for Status {
+        fn from(status: Option<&WorkforceStatus>) -> Self {
+            match status {
+                Some(WorkforceStatus::Initializing) => Self::Initializing,
+                Some(WorkforceStatus::Updating) => Self::Updating,
+                Some(WorkforceStatus::Deleting) => Self::Deleting,
+                Some(WorkforceStatus::Failed) => Self::Failed,
+                Some(WorkforceStatus::Active) => Self::Active,
+                Some(other) => Self::Other(other.as_str().to_owned()),
+                None => Self::Other("(no status)".to_owned()),
+            }
+        }
+    }
+
+    impl From<&Workforce> for Observed {
+        fn from(workforce: &Workforce) -> Self {
+            let cognito = workforce.cognito_config();
+            let vpc = workforce.workforce_vpc_config().and_then(|vpc| {
+                vpc.vpc_id()
+                    .filter(|id| !id.is_empty())
+                    .map(|id| VpcConfig::new(id, vpc.subnets(), vpc.security_group_ids()))
+            });
+            Self {
+                name: workforce.workforce_name().unwrap_or_default().to_owned(),
+                arn: workforce.workforce_arn().unwrap_or_default().to_owned(),
+                sub_domain: workforce.sub_domain().unwrap_or_default().to_owned(),
+                status: Status::from(workforce.status()),
+                failure_reason: workforce.failure_reason().map(str::to_owned),
+                user_pool_id: cognito.and_then(|c| c.user_pool()).map(str::to_owned),
+                client_id: cognito.and_then(|c| c.client_id()).map(str::to_owned),
+                source_ip_cidrs: workforce
+                    .source_ip_config()
+                    .map(|config| canonical(config.cidrs()))
+                    .unwrap_or_default(),
+                vpc,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workforce_names_follow_the_model_pattern_with_one_message() {
+        for good in ["a", "A-1", "wf", &"a".repeat(MAX_WORKFORCE_NAME_CHARS)] {
+            assert_eq!(workforce_name_problem(good), None, "{good}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a_b",
+            "a b",
+            "é",
+            &"a".repeat(MAX_WORKFORCE_NAME_CHARS + 1),
+        ] {
+            let problem = workforce_name_problem(bad).unwrap();
+            assert!(problem.starts_with(WORKFORCE_NAME_RULE), "{problem}");
+            assert!(problem.contains(&shown(bad)), "{problem}");
+        }
+    }
+
+    #[test]
+    fn not_found_is_one_rule_for_workforces_and_one_for_teams() {
+        let no_workforce = Some("No workforce found with name wf");
+        assert!(is_workforce_not_found(
+            Some("ValidationException"),
+            no_workforce
+        ));
+        assert!(is_workforce_not_found(Some("ResourceNotFound"), None));
+        assert!(!is_workforce_not_found(
+            Some("ValidationException"),
+            Some("1 validation error detected")
+        ));
+        assert!(!is_workforce_not_found(
+            Some("ThrottlingException"),
+            no_workforce
+        ));
+        assert!(!is_workforce_not_found(None, None));
+
+        assert!(is_team_not_found(
+            Some("ValidationException"),
+            Some("The work team t does not exist.")
+        ));
+        assert!(is_team_not_found(Some("ResourceNotFoundException"), None));
+        assert!(!is_team_not_found(
+            Some("ValidationException"),
+            Some("1 validation error")
+        ));
+    }
+
+    #[test]
+    fn portal_urls_follow_from_the_sub_domain() {
+        let urls = PortalUrls::new("x1.labeling.us-east-1.sagemaker.aws");
+        assert_eq!(
+            urls.portal_url,
+            "https://x1.labeling.us-east-1.sagemaker.aws"
+        );
+        assert_eq!(
+            urls.callback_url,
+            "https://x1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse"
+        );
+        assert_eq!(
+            urls.logout_url,
+            "https://x1.labeling.us-east-1.sagemaker.aws/logout"
+        );
+        for url in [&urls.portal_url, &urls.callback_url, &urls.logout_url] {
+            assert!(is_portal_url(url), "{url}");
+        }
+        assert!(is_bare_host("x1.labeling.us-east-1.sagemaker.aws"));
+        for bad in ["", "https://x", "x/y", "x y"] {
+            assert!(!is_bare_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn portal_hosts_only() {
+        for url in [
+            "https://X1.Labeling.us-west-2.SageMaker.aws:443/oauth2/idpresponse",
+            "https://user@x1.labeling.eu-west-1.sagemaker.aws/logout",
+        ] {
+            assert!(is_portal_url(url), "{url}");
+        }
+        for url in [
+            "https://labeling.us-east-1.sagemaker.aws/",
+            "https://x1.labeling.us-east-1.sagemaker.aws.example.com/",
+            "https://app.example.com/cb",
+            "x1.labeling.us-east-1.sagemaker.aws",
+        ] {
+            assert!(!is_portal_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn identity_needs_name_pool_and_client() {
+        let observed = Observed {
+            name: "wf".into(),
+            arn: String::new(),
+            sub_domain: String::new(),
+            status: Status::Active,
+            failure_reason: None,
+            user_pool_id: Some("us-east-1_A".into()),
+            client_id: Some("c".into()),
+            source_ip_cidrs: vec![],
+            vpc: None,
+        };
+        let identity = Identity {
+            name: "wf",
+            user_pool_id: "us-east-1_A",
+            client_id: "c",
+        };
+        assert!(observed.is(&identity));
+        assert!(!observed.is(&Identity {
+            client_id: "d",
+            ..identity
+        }));
+        assert!(!observed.is(&Identity {
+            name: "other",
+            ..identity
+        }));
+        assert_eq!(
+            observed.cognito_text(),
+            "user pool us-east-1_A, app client c"
+        );
+    }
+}
