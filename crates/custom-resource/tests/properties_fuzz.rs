@@ -2,7 +2,7 @@
 //! `ResourceProperties` through CloudFormation's string-scalar helpers. None
 //! panics; every input is accepted or refused naming the field.
 
-use custom_resource::fuzz::{self, Perturbation};
+use custom_resource::fuzz;
 use custom_resource::{
     InvalidProperty, Properties, PropertiesError, Request, RequestType, cfn, parse_properties,
     parse_properties_unvalidated,
