@@ -27,7 +27,8 @@ fn https_url() -> impl Strategy<Value = String> {
 fn forbidden() -> impl Strategy<Value = (char, UrlProblem)> {
     prop_oneof![
         "\\s".prop_map(|s| (s.chars().next().unwrap(), UrlProblem::Whitespace)),
-        "[\\x00-\\x08\\x0e-\\x1f\\x7f]".prop_map(|s| (s.chars().next().unwrap(), UrlProblem::Whitespace)),
+        "[\\x00-\\x08\\x0e-\\x1f\\x7f]"
+            .prop_map(|s| (s.chars().next().unwrap(), UrlProblem::Whitespace)),
         Just((',', UrlProblem::Comma)),
         Just(('#', UrlProblem::Fragment)),
     ]

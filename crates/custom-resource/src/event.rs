@@ -190,7 +190,11 @@ mod tests {
     fn a_response_url_of_the_wrong_type_is_refused_by_name() {
         // serde's own message ("invalid type: integer `5`, expected a
         // string") does not say which field.
-        for url in [json!(5), json!([]), json!({"Url": "https://example.invalid"})] {
+        for url in [
+            json!(5),
+            json!([]),
+            json!({"Url": "https://example.invalid"}),
+        ] {
             let error = Request::from_event(json!({"RequestType": "Create", "ResponseURL": url}))
                 .unwrap_err();
             assert!(error.to_string().contains("ResponseURL"), "{error}");
@@ -201,7 +205,8 @@ mod tests {
     fn an_array_is_not_an_event() {
         // serde reads a struct from a sequence by position: this would have
         // been a Create with the ResponseURL "https://example.invalid/r".
-        let error = Request::from_event(json!(["Create", "https://example.invalid/r"])).unwrap_err();
+        let error =
+            Request::from_event(json!(["Create", "https://example.invalid/r"])).unwrap_err();
         assert!(error.to_string().contains("an array"), "{error}");
     }
 }

@@ -46,8 +46,25 @@ pub fn number() -> impl Strategy<Value = Value> {
 pub fn cfn_scalar() -> impl Strategy<Value = Value> {
     prop_oneof![
         prop::sample::select(vec![
-            "", "true", "false", "True", "FALSE", "0", "1", "-1", "42", " 42 ", "+1", "1.5",
-            "1e3", "NaN", "null", "[]", "{}", "18446744073709551615", "18446744073709551616",
+            "",
+            "true",
+            "false",
+            "True",
+            "FALSE",
+            "0",
+            "1",
+            "-1",
+            "42",
+            " 42 ",
+            "+1",
+            "1.5",
+            "1e3",
+            "NaN",
+            "null",
+            "[]",
+            "{}",
+            "18446744073709551615",
+            "18446744073709551616",
             "-9223372036854775809",
         ])
         .prop_map(Value::from),

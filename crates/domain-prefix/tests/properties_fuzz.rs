@@ -54,8 +54,10 @@ fn stack_name() -> impl Strategy<Value = String> {
         ".{0,300}",
         prop::collection::vec(
             prop_oneof![
-                prop::sample::select(vec!["aws", "AWS", "amazon", "Cognito", "cognito", "aw", "s", "-", "_"])
-                    .prop_map(str::to_owned),
+                prop::sample::select(vec![
+                    "aws", "AWS", "amazon", "Cognito", "cognito", "aw", "s", "-", "_"
+                ])
+                .prop_map(str::to_owned),
                 "[a-z0-9-]{0,3}",
             ],
             0..40,
