@@ -87,7 +87,12 @@ proptest! {
     fn texts_follow_cognitos_limits_and_placeholders(
         property in prop::sample::select(vec!["EmailSubject", "EmailMessage", "SmsMessage"]),
         c in any::<char>().prop_filter("not part of a placeholder", |c| !"{}#username".contains(*c)),
-        n in prop_oneof![0..300usize, 19_900..20_100usize],
+        // Any length, and each limit and its neighbours often.
+        n in prop_oneof![
+            0..300usize,
+            19_900..20_100usize,
+            prop::sample::select(vec![0, 1, 5, 6, 7, 139, 140, 141, 19_999, 20_000, 20_001]),
+        ],
         placeholders in any::<bool>(),
     ) {
         let text = text_of(c, n, placeholders && property != "EmailSubject");
