@@ -94,9 +94,23 @@ impl Request {
     /// an event unanswerable; other missing fields are echoed back empty, and
     /// CloudFormation will say what it thinks of them.
     pub fn from_event(event: Value) -> Result<Self, UnanswerableEvent> {
-        let envelope: Envelope = serde_json::from_value(event).map_err(|error| {
-            // serde's message names the field, never the URL's value.
-            UnanswerableEvent(error.to_string())
+        if !event.is_object() {
+            // serde would read a struct from an array too, by position.
+            return Err(UnanswerableEvent(format!(
+                "the event must be a JSON object with a ResponseURL, got {}",
+                crate::properties::json_kind(&event)
+            )));
+        }
+        let envelope: Envelope = serde_path_to_error::deserialize(event).map_err(|error| {
+            // The path names the field (serde's own message does not for a
+            // value of the wrong type); neither quotes the URL's value.
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            UnanswerableEvent(if path == "." || path.is_empty() {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            })
         })?;
         let physical_resource_id = text(envelope.physical_resource_id).filter(|id| !id.is_empty());
         Ok(Self {
@@ -170,5 +184,29 @@ mod tests {
         assert!(Request::from_event(json!({"RequestType": "Create"})).is_err());
         assert!(Request::from_event(json!({"ResponseURL": 5})).is_err());
         assert!(Request::from_event(json!("Create")).is_err());
+    }
+
+    #[test]
+    fn a_response_url_of_the_wrong_type_is_refused_by_name() {
+        // serde's own message ("invalid type: integer `5`, expected a
+        // string") does not say which field.
+        for url in [
+            json!(5),
+            json!([]),
+            json!({"Url": "https://example.invalid"}),
+        ] {
+            let error = Request::from_event(json!({"RequestType": "Create", "ResponseURL": url}))
+                .unwrap_err();
+            assert!(error.to_string().contains("ResponseURL"), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_array_is_not_an_event() {
+        // serde reads a struct from a sequence by position: this would have
+        // been a Create with the ResponseURL "https://example.invalid/r".
+        let error =
+            Request::from_event(json!(["Create", "https://example.invalid/r"])).unwrap_err();
+        assert!(error.to_string().contains("an array"), "{error}");
     }
 }

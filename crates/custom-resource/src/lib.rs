@@ -36,6 +36,8 @@
 //! ```
 
 mod event;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 mod handler;
 mod logging;
 pub mod network;
@@ -47,7 +49,10 @@ mod stack;
 pub use event::{Request, RequestType};
 pub use handler::{Context, created_nothing_id, is_created_nothing_id};
 pub use logging::init as init_logging;
-pub use properties::{InvalidProperty, Properties, PropertiesError, cfn};
+pub use properties::{
+    InvalidProperty, Properties, PropertiesError, cfn, parse as parse_properties,
+    parse_unvalidated as parse_properties_unvalidated,
+};
 pub use response::{MAX_BODY_BYTES, Outcome};
 pub use send::{ALLOW_HTTP_ENV, ResponseUrl};
 pub use stack::STACK_ID_ENV;

@@ -81,7 +81,7 @@ pub fn parse_unvalidated<P: Properties>(raw: Option<&Value>) -> Result<P, Proper
     })
 }
 
-fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -126,6 +126,44 @@ mod tests {
         );
     }
 
+    fn stack_id() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "arn:aws:cloudformation:us-east-1:123456789012:stack/(ours|theirs|\\PC{0,12})/(1111|2222|\\PC{0,8})",
+            "\\PC{0,40}",
+            Just(OURS.to_owned()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 256,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Whatever the two StackIds, the event is served exactly when its
+        /// StackId is the function's own, character for character, and a
+        /// refusal names the event's stack.
+        #[test]
+        fn only_the_identical_stack_id_is_served(
+            own in stack_id(),
+            theirs in stack_id(),
+            request_type in proptest::sample::select(vec!["Create", "Update", "Delete", "Other"]),
+        ) {
+            let request = request(request_type, &theirs);
+            match refusal(Some(&own), &request) {
+                None => proptest::prop_assert_eq!(&own, &theirs),
+                Some(reason) => {
+                    proptest::prop_assert_ne!(&own, &theirs);
+                    let named = if theirs.is_empty() { "no StackId" } else { theirs.as_str() };
+                    proptest::prop_assert!(reason.contains(named), "{}", reason);
+                }
+            }
+            proptest::prop_assert!(refusal(None, &request).is_some());
+        }
+    }
+
     #[test]
     fn an_unconfigured_function_acts_for_nobody() {
         for request_type in ["Create", "Update", "Delete"] {

@@ -3,7 +3,10 @@
 //! Cognito with [`crate::compose`]'s decision.
 
 use crate::{ADMIN_CREATE_USER, ComposeError, Invitation, InviteTemplate, Placeholders, compose};
-use aws_lambda_events::event::cognito::CognitoEventUserPoolsCustomMessage;
+use aws_lambda_events::event::cognito::{
+    CognitoEventUserPoolsCustomMessage, CognitoEventUserPoolsCustomMessageTriggerSource,
+    CognitoEventUserPoolsHeader,
+};
 use aws_rules::aws_detail;
 use aws_rules::sagemaker::workforce_name_problem;
 use fetch_portal_domain::{PortalDomainError, read_portal};
@@ -101,6 +104,26 @@ pub fn workforce_from_env(value: Option<String>) -> Result<String, String> {
     }
 }
 
+/// Why the event could not be read, naming the field: serde's own message
+/// does not for a value of the wrong type ("invalid type: string \"\",
+/// expected a map"). The header's fields are flattened into the event,
+/// which loses their path, so they are read again on their own to find it.
+fn event_problem(payload: &Value, error: serde_path_to_error::Error<serde_json::Error>) -> String {
+    type HeaderOnly = CognitoEventUserPoolsHeader<CognitoEventUserPoolsCustomMessageTriggerSource>;
+    let located = |error: serde_path_to_error::Error<serde_json::Error>| {
+        let path = error.path().to_string();
+        (path != "." && !path.is_empty()).then(|| format!("{path}: {}", error.inner()))
+    };
+    let message = error.inner().to_string();
+    located(error)
+        .or_else(|| {
+            serde_path_to_error::deserialize::<_, HeaderOnly>(payload.clone())
+                .err()
+                .and_then(located)
+        })
+        .unwrap_or(message)
+}
+
 impl InvitationMessage {
     pub fn new(
         cognito: aws_sdk_cognitoidentityprovider::Client,
@@ -132,8 +155,9 @@ impl InvitationMessage {
             user: user.clone(),
             cause,
         };
-        let typed: CognitoEventUserPoolsCustomMessage = serde_json::from_value(payload.clone())
-            .map_err(|error| refused(Cause::Event(error.to_string())))?;
+        let typed: CognitoEventUserPoolsCustomMessage =
+            serde_path_to_error::deserialize(payload.clone())
+                .map_err(|error| refused(Cause::Event(event_problem(&payload, error))))?;
         let header = &typed.cognito_event_user_pools_header;
         let pool = header
             .user_pool_id
@@ -277,6 +301,36 @@ mod tests {
             "{}",
             diagnostic.error_message
         );
+    }
+
+    #[test]
+    fn an_unreadable_event_is_refused_naming_the_field() {
+        // serde's own message, "invalid type: string \"\", expected a map",
+        // says nothing of where.
+        let event = serde_json::json!({
+            "triggerSource": "CustomMessage_AdminCreateUser",
+            "userPoolId": "us-east-1_AbC",
+            "request": {"userAttributes": ""}
+        });
+        let error = serde_path_to_error::deserialize::<_, CognitoEventUserPoolsCustomMessage>(
+            event.clone(),
+        )
+        .unwrap_err();
+        let problem = event_problem(&event, error);
+        assert!(problem.starts_with("request.userAttributes: "), "{problem}");
+
+        // A header field, which the event flattens (losing its path).
+        let event = serde_json::json!({
+            "triggerSource": "CustomMessage_AdminCreateUser",
+            "region": [],
+            "request": {}
+        });
+        let error = serde_path_to_error::deserialize::<_, CognitoEventUserPoolsCustomMessage>(
+            event.clone(),
+        )
+        .unwrap_err();
+        let problem = event_problem(&event, error);
+        assert!(problem.starts_with("region: "), "{problem}");
     }
 
     #[test]
