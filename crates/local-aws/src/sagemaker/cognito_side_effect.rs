@@ -4,6 +4,7 @@ use aws_sdk_cognitoidentityprovider as cognito_idp;
 use cognito_idp::error::DisplayErrorContext;
 use cognito_idp::operation::update_user_pool_client::builders::UpdateUserPoolClientInputBuilder;
 use cognito_idp::types::UserPoolClientType;
+use cognito_rules::client_update::{NewUrls, update_request};
 
 use super::errors::ApiError;
 use super::workforce::CognitoConfig;
@@ -38,7 +39,7 @@ pub(super) async fn register_portal_urls(
             "Cognito app client {client_id} of user pool {pool} was described as empty"
         )));
     };
-    portal_client_update(&app_client, sub_domain)
+    portal_client_update(pool, client_id, &app_client, sub_domain)
         .send_with(&client)
         .await
         .map_err(|e| {
@@ -51,44 +52,29 @@ pub(super) async fn register_portal_urls(
 }
 
 /// The UpdateUserPoolClient request SageMaker's CreateWorkforce amounts to:
-/// every updatable setting of the described client carried over unchanged
-/// (an update resets whatever it leaves out, docs/AWS-NOTES.md §2.1, §2.3), plus
-/// `https://<SubDomain>/oauth2/idpresponse` in CallbackURLs and
-/// `https://<SubDomain>/logout` in LogoutURLs when missing (existing URLs
-/// kept, in order). The describe-only members (ClientSecret, CreationDate,
-/// LastModifiedDate) are not update members.
+/// every updatable setting of the described client carried over (an update
+/// resets whatever it leaves out, docs/AWS-NOTES.md §2.1, §2.3) by the carry
+/// the functions use too, [`update_request`], so the emulator cannot drift
+/// from it; `https://<SubDomain>/oauth2/idpresponse` added to CallbackURLs
+/// and `https://<SubDomain>/logout` to LogoutURLs when missing (existing URLs
+/// kept, in order).
 fn portal_client_update(
-    client: &UserPoolClientType,
+    user_pool_id: &str,
+    client_id: &str,
+    described: &UserPoolClientType,
     sub_domain: &str,
 ) -> UpdateUserPoolClientInputBuilder {
-    let callback = format!("https://{sub_domain}/oauth2/idpresponse");
-    let logout = format!("https://{sub_domain}/logout");
-    UpdateUserPoolClientInputBuilder::default()
-        .set_user_pool_id(client.user_pool_id.clone())
-        .set_client_id(client.client_id.clone())
-        .set_client_name(client.client_name.clone())
-        .set_refresh_token_validity(Some(client.refresh_token_validity))
-        .set_access_token_validity(client.access_token_validity)
-        .set_id_token_validity(client.id_token_validity)
-        .set_token_validity_units(client.token_validity_units.clone())
-        .set_read_attributes(client.read_attributes.clone())
-        .set_write_attributes(client.write_attributes.clone())
-        .set_explicit_auth_flows(client.explicit_auth_flows.clone())
-        .set_supported_identity_providers(client.supported_identity_providers.clone())
-        .set_callback_urls(Some(with_url(client.callback_urls.as_deref(), &callback)))
-        .set_logout_urls(Some(with_url(client.logout_urls.as_deref(), &logout)))
-        .set_default_redirect_uri(client.default_redirect_uri.clone())
-        .set_allowed_o_auth_flows(client.allowed_o_auth_flows.clone())
-        .set_allowed_o_auth_scopes(client.allowed_o_auth_scopes.clone())
-        .set_allowed_o_auth_flows_user_pool_client(client.allowed_o_auth_flows_user_pool_client)
-        .set_analytics_configuration(client.analytics_configuration.clone())
-        .set_prevent_user_existence_errors(client.prevent_user_existence_errors.clone())
-        .set_enable_token_revocation(client.enable_token_revocation)
-        .set_enable_propagate_additional_user_context_data(
-            client.enable_propagate_additional_user_context_data,
-        )
-        .set_auth_session_validity(client.auth_session_validity)
-        .set_refresh_token_rotation(client.refresh_token_rotation.clone())
+    let urls = NewUrls {
+        callback_urls: with_url(
+            described.callback_urls.as_deref(),
+            &format!("https://{sub_domain}/oauth2/idpresponse"),
+        ),
+        logout_urls: with_url(
+            described.logout_urls.as_deref(),
+            &format!("https://{sub_domain}/logout"),
+        ),
+    };
+    update_request(user_pool_id, client_id, described, &urls)
 }
 
 /// `urls` with `url` appended unless already present.
@@ -128,9 +114,14 @@ mod tests {
             .enable_token_revocation(false)
             .auth_session_validity(7)
             .build();
-        let input = portal_client_update(&client, "x.labeling.us-east-1.sagemaker.aws")
-            .build()
-            .unwrap();
+        let input = portal_client_update(
+            "us-east-1_abc",
+            "client",
+            &client,
+            "x.labeling.us-east-1.sagemaker.aws",
+        )
+        .build()
+        .unwrap();
         assert_eq!(
             input.callback_urls(),
             [
@@ -160,5 +151,19 @@ mod tests {
         assert_eq!(input.allowed_o_auth_flows_user_pool_client(), Some(true));
         assert_eq!(input.enable_token_revocation(), Some(false));
         assert_eq!(input.auth_session_validity(), Some(7));
+    }
+
+    #[test]
+    fn a_client_without_urls_gets_the_portal_ones() {
+        let client = UserPoolClientType::builder().client_name("bare").build();
+        let input = portal_client_update("us-east-1_abc", "client", &client, "y.example")
+            .build()
+            .unwrap();
+        assert_eq!(
+            input.callback_urls(),
+            ["https://y.example/oauth2/idpresponse"]
+        );
+        assert_eq!(input.logout_urls(), ["https://y.example/logout"]);
+        assert_eq!(input.client_name(), Some("bare"));
     }
 }
