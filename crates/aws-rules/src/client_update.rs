@@ -3,53 +3,133 @@
 //!
 //! UpdateUserPoolClient resets every setting it is not given to its default
 //! (docs/AWS-NOTES.md §2.3), so the request carries each member of the described
-//! client over. Member by member, for UpdateUserPoolClientInput of
-//! aws-sdk-cognitoidentityprovider 1.144.0 against UserPoolClientType:
-//!
-//! | member | decision |
-//! |---|---|
-//! | UserPoolId, ClientId | the target, from the properties |
-//! | ClientName, AccessTokenValidity, IdTokenValidity, TokenValidityUnits, ReadAttributes, WriteAttributes, ExplicitAuthFlows, SupportedIdentityProviders, AllowedOAuthFlows, AllowedOAuthScopes, AllowedOAuthFlowsUserPoolClient, AnalyticsConfiguration, PreventUserExistenceErrors, EnableTokenRevocation, EnablePropagateAdditionalUserContextData, AuthSessionValidity, RefreshTokenRotation | carried over as described |
-//! | RefreshTokenValidity | carried over; the SDK reads an absent value as 0, which is then left out (so Cognito keeps its default) rather than sent as 0 |
-//! | CallbackURLs | replaced by the CallbackUrls property |
-//! | LogoutURLs | replaced by the LogoutUrls property; without it the described ones are carried over; an empty list is sent as "none" |
-//! | DefaultRedirectURI | carried over while it is among the new callback URLs (Cognito requires that), otherwise moved to the first of them; none stays none |
-//! | ClientSecret, CreationDate, LastModifiedDate | describe-only: not update members (`GenerateSecret` is create-only, the secret survives updates) |
-//!
-//! The unit tests hold this table to the SDK's schemas, so a new member in
-//! either shape fails the build's tests until it is decided here.
+//! client over: [`MEMBERS`] decides each member (the shared mechanism of
+//! `crate::carry`), and a unit test holds it to the SDK's schemas, so a new
+//! member in either shape fails the tests until it is decided here.
 
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool_client::UpdateUserPoolClientInput;
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool_client::builders::UpdateUserPoolClientInputBuilder;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 
-/// Members copied from the described client unchanged.
-pub const CARRIED: &[&str] = &[
-    "ClientName",
-    "RefreshTokenValidity",
-    "AccessTokenValidity",
-    "IdTokenValidity",
-    "TokenValidityUnits",
-    "ReadAttributes",
-    "WriteAttributes",
-    "ExplicitAuthFlows",
-    "SupportedIdentityProviders",
-    "AllowedOAuthFlows",
-    "AllowedOAuthScopes",
-    "AllowedOAuthFlowsUserPoolClient",
-    "AnalyticsConfiguration",
-    "PreventUserExistenceErrors",
-    "EnableTokenRevocation",
-    "EnablePropagateAdditionalUserContextData",
-    "AuthSessionValidity",
-    "RefreshTokenRotation",
+use crate::carry::Decision::{Carried, Replaced, Target};
+use crate::carry::Member;
+
+/// Every member of UserPoolClientType and UpdateUserPoolClientInput, and
+/// what [`update_request`] does with it.
+pub const MEMBERS: &[Member] = &[
+    Member::both("UserPoolId", Target, "the pool, from the properties"),
+    Member::both("ClientId", Target, "the client, from the properties"),
+    Member::both(
+        "ClientName",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AccessTokenValidity",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "IdTokenValidity",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "TokenValidityUnits",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "ReadAttributes",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "WriteAttributes",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "ExplicitAuthFlows",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "SupportedIdentityProviders",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AllowedOAuthFlows",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AllowedOAuthScopes",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AllowedOAuthFlowsUserPoolClient",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AnalyticsConfiguration",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "PreventUserExistenceErrors",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "EnableTokenRevocation",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "EnablePropagateAdditionalUserContextData",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "AuthSessionValidity",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "RefreshTokenRotation",
+        Carried,
+        "a setting: an update without it resets it",
+    ),
+    Member::both(
+        "RefreshTokenValidity",
+        Carried,
+        "carried; the SDK reads an absent value as 0, which is left out (Cognito keeps its \
+         default) rather than sent as 0",
+    ),
+    Member::both("CallbackURLs", Replaced, "the new callback URLs"),
+    Member::both(
+        "LogoutURLs",
+        Replaced,
+        "the new logout URLs (the described ones when none are given); an empty list is \
+         sent as none",
+    ),
+    Member::both(
+        "DefaultRedirectURI",
+        Replaced,
+        "kept while among the new callback URLs (Cognito requires that), else the first of \
+         them; none stays none",
+    ),
+    Member::describe_only(
+        "ClientSecret",
+        "GenerateSecret is create-only; the secret survives updates",
+    ),
+    Member::describe_only("CreationDate", "set by Cognito"),
+    Member::describe_only("LastModifiedDate", "set by Cognito"),
 ];
-/// Members this function decides.
-pub const REPLACED: &[&str] = &["CallbackURLs", "LogoutURLs", "DefaultRedirectURI"];
-/// Members that name the client.
-pub const TARGET: &[&str] = &["UserPoolId", "ClientId"];
-/// Members DescribeUserPoolClient shows that UpdateUserPoolClient does not take.
-pub const DESCRIBE_ONLY: &[&str] = &["ClientSecret", "CreationDate", "LastModifiedDate"];
 
 /// The URLs the client is to have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,32 +331,16 @@ mod tests {
         };
     }
 
-    fn set(groups: &[&[&str]]) -> BTreeSet<String> {
-        groups
-            .iter()
-            .flat_map(|group| group.iter())
-            .map(|name| name.to_string())
-            .collect()
-    }
-
     #[test]
-    fn every_update_member_is_decided() {
-        // Fails when the SDK gains an UpdateUserPoolClient member: decide it
-        // in the module table, CARRIED and update_request.
-        assert_eq!(
-            names!(UpdateUserPoolClientInput::SCHEMA),
-            set(&[CARRIED, REPLACED, TARGET])
+    fn every_member_is_decided_once() {
+        // Fails when the SDK gains a member in either shape: decide it in
+        // MEMBERS and update_request.
+        let problems = crate::carry::table_problems(
+            MEMBERS,
+            &names!(UserPoolClientType::SCHEMA),
+            &names!(UpdateUserPoolClientInput::SCHEMA),
         );
-    }
-
-    #[test]
-    fn every_describe_member_is_carried_or_describe_only() {
-        // Fails when DescribeUserPoolClient gains a member: an updatable one
-        // would otherwise be reset by every update.
-        assert_eq!(
-            names!(UserPoolClientType::SCHEMA),
-            set(&[CARRIED, REPLACED, TARGET, DESCRIBE_ONLY])
-        );
+        assert_eq!(problems, Vec::<String>::new());
     }
 
     #[test]
@@ -304,11 +368,8 @@ mod tests {
             .map(|(name, _)| *name)
             .collect();
         assert_eq!(unset, Vec::<&str>::new(), "{debug}");
-        assert_eq!(
-            fields.len(),
-            CARRIED.len() + REPLACED.len() + TARGET.len(),
-            "{debug}"
-        );
+        let sent = MEMBERS.iter().filter(|m| m.is_sent()).count();
+        assert_eq!(fields.len(), sent, "{debug}");
         assert_eq!(input.client_id(), Some(CLIENT));
     }
 

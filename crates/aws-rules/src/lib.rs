@@ -12,6 +12,7 @@
 
 #[cfg(feature = "cognito")]
 pub mod app_client;
+pub mod carry;
 #[cfg(feature = "cognito")]
 pub mod client_update;
 #[cfg(feature = "sdk")]

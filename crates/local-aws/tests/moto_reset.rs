@@ -123,34 +123,14 @@ async fn update_user_pool_client_resets_what_it_leaves_out() {
     let full = describe_client(&c, &pool, &id).await;
     assert_eq!(full, created);
 
-    // Carrying every describe member over changes nothing but LastModifiedDate.
-    c.update_user_pool_client()
-        .user_pool_id(&pool)
-        .client_id(&id)
-        .set_client_name(full.client_name.clone())
-        .set_refresh_token_validity(Some(full.refresh_token_validity))
-        .set_access_token_validity(full.access_token_validity)
-        .set_id_token_validity(full.id_token_validity)
-        .set_token_validity_units(full.token_validity_units.clone())
-        .set_read_attributes(full.read_attributes.clone())
-        .set_write_attributes(full.write_attributes.clone())
-        .set_explicit_auth_flows(full.explicit_auth_flows.clone())
-        .set_supported_identity_providers(full.supported_identity_providers.clone())
-        .set_callback_urls(full.callback_urls.clone())
-        .set_logout_urls(full.logout_urls.clone())
-        .set_default_redirect_uri(full.default_redirect_uri.clone())
-        .set_allowed_o_auth_flows(full.allowed_o_auth_flows.clone())
-        .set_allowed_o_auth_scopes(full.allowed_o_auth_scopes.clone())
-        .set_allowed_o_auth_flows_user_pool_client(full.allowed_o_auth_flows_user_pool_client)
-        .set_analytics_configuration(full.analytics_configuration.clone())
-        .set_prevent_user_existence_errors(full.prevent_user_existence_errors.clone())
-        .set_enable_token_revocation(full.enable_token_revocation)
-        .set_enable_propagate_additional_user_context_data(
-            full.enable_propagate_additional_user_context_data,
-        )
-        .set_auth_session_validity(full.auth_session_validity)
-        .set_refresh_token_rotation(full.refresh_token_rotation.clone())
-        .send()
+    // Carrying every describe member over (the shared request every
+    // function sends) changes nothing but LastModifiedDate.
+    let urls = aws_rules::client_update::NewUrls {
+        callback_urls: full.callback_urls().to_vec(),
+        logout_urls: full.logout_urls().to_vec(),
+    };
+    aws_rules::client_update::update_request(&pool, &id, &full, &urls)
+        .send_with(&c)
         .await
         .unwrap();
     let carried = describe_client(&c, &pool, &id).await;

@@ -4,164 +4,143 @@
 //!
 //! UpdateUserPool resets every setting it is not given to its default
 //! (docs/AWS-NOTES.md §2.1), so every member the request accepts is decided here, one
-//! by one, in [`MEMBERS`]; a unit test holds that table to the SDK's
-//! `UserPoolType` and `UpdateUserPoolInput`, so a new SDK member fails the
-//! build's tests until it is decided.
+//! by one, in [`MEMBERS`] (the mechanism the app-client update uses too,
+//! `aws_rules::carry`); a unit test holds that table to the SDK's schemas
+//! of `UserPoolType` and `UpdateUserPoolInput`, so a new SDK member fails
+//! the build's tests until it is decided.
 
-use aws_sdk_cognitoidentityprovider::error::BuildError;
+use aws_rules::carry::Decision::{Carried, Replaced, Target, Withheld};
+use aws_rules::carry::Member;
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool::UpdateUserPoolInput;
+use aws_sdk_cognitoidentityprovider::operation::update_user_pool::builders::UpdateUserPoolInputBuilder;
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, DefaultEmailOptionType, MessageTemplateType, UserPoolTierType,
     UserPoolType, VerificationMessageTemplateType,
 };
 
-/// One `UserPoolType` member (snake_case, as the Rust SDK names it), the
-/// `UpdateUserPoolInput` member it corresponds to (`None`: the update has
-/// none), whether the request sets it, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Member {
-    pub describe: &'static str,
-    pub update: Option<&'static str>,
-    pub sent: bool,
-    pub why: &'static str,
-}
-
-const fn carried(name: &'static str, why: &'static str) -> Member {
-    Member {
-        describe: name,
-        update: Some(name),
-        sent: true,
-        why,
-    }
-}
-
-/// An update member deliberately left out of the request.
-const fn withheld(name: &'static str, why: &'static str) -> Member {
-    Member {
-        describe: name,
-        update: Some(name),
-        sent: false,
-        why,
-    }
-}
-
-/// A describe-only member: UpdateUserPool has no such member.
-const fn not_sent(name: &'static str, why: &'static str) -> Member {
-    Member {
-        describe: name,
-        update: None,
-        sent: false,
-        why,
-    }
-}
-
 /// Every member of `UserPoolType` and what becomes of it in the update.
 pub const MEMBERS: &[Member] = &[
     Member {
-        describe: "id",
-        update: Some("user_pool_id"),
-        sent: true,
+        described: Some("Id"),
+        update: Some("UserPoolId"),
+        decision: Target,
         why: "names the pool to update (taken from UserPoolId, which DescribeUserPool was asked for)",
     },
     Member {
-        describe: "name",
-        update: Some("pool_name"),
-        sent: true,
+        described: Some("Name"),
+        update: Some("PoolName"),
+        decision: Carried,
         why: "the update calls it PoolName",
     },
-    carried("policies", "password and sign-in policy"),
-    carried(
-        "deletion_protection",
+    Member::both("Policies", Carried, "password and sign-in policy"),
+    Member::both(
+        "DeletionProtection",
+        Carried,
         "omitting it turns deletion protection off",
     ),
-    carried("lambda_config", "triggers"),
-    carried("auto_verified_attributes", "verified email/phone"),
-    carried(
-        "verification_message_template",
+    Member::both("LambdaConfig", Carried, "triggers"),
+    Member::both("AutoVerifiedAttributes", Carried, "verified email/phone"),
+    Member::both(
+        "VerificationMessageTemplate",
+        Carried,
         "carried, holding only the email message of DefaultEmailOption: both EmailMessage and \
          EmailMessageByLink is an error",
     ),
-    carried("sms_authentication_message", "MFA SMS text"),
-    carried("user_attribute_update_settings", "verify-before-update"),
-    carried("mfa_configuration", "omitting it turns MFA OFF"),
-    carried(
-        "device_configuration",
+    Member::both("SmsAuthenticationMessage", Carried, "MFA SMS text"),
+    Member::both(
+        "UserAttributeUpdateSettings",
+        Carried,
+        "verify-before-update",
+    ),
+    Member::both("MfaConfiguration", Carried, "omitting it turns MFA OFF"),
+    Member::both(
+        "DeviceConfiguration",
+        Carried,
         "omitting it turns device tracking off",
     ),
-    carried(
-        "email_configuration",
+    Member::both(
+        "EmailConfiguration",
+        Carried,
         "omitting it falls back to COGNITO_DEFAULT email",
     ),
-    carried("sms_configuration", "SNS role for SMS"),
-    carried("user_pool_tags", "tags"),
-    carried(
-        "admin_create_user_config",
+    Member::both("SmsConfiguration", Carried, "SNS role for SMS"),
+    Member::both("UserPoolTags", Carried, "tags"),
+    Member::both(
+        "AdminCreateUserConfig",
+        Replaced,
         "carried with the new InviteMessageTemplate; on the wire UnusedAccountValidityDays is \
          left out beside PasswordPolicy.TemporaryPasswordValidityDays (Cognito refuses both) \
          and either is left out when 0, the SDK's \"unset\" (aws_rules::wire)",
     ),
-    carried("user_pool_add_ons", "threat protection"),
-    carried("account_recovery_setting", "password recovery order"),
-    carried(
-        "user_pool_tier",
+    Member::both("UserPoolAddOns", Carried, "threat protection"),
+    Member::both("AccountRecoverySetting", Carried, "password recovery order"),
+    Member::both(
+        "UserPoolTier",
+        Carried,
         "omitting it means ESSENTIALS: a LITE/PLUS pool would change plan (billing) or fail",
     ),
-    carried(
-        "key_configuration",
+    Member::both(
+        "KeyConfiguration",
+        Carried,
         "must match the existing configuration in secondary regions",
     ),
-    carried(
-        "issuer_configuration",
+    Member::both(
+        "IssuerConfiguration",
+        Carried,
         "must match the existing configuration in secondary regions",
     ),
-    carried(
-        "acr_configuration",
+    Member::both(
+        "AcrConfiguration",
+        Carried,
         "custom ACR names; not sent for a LITE pool, which cannot have them (the setting needs \
          ESSENTIALS or PLUS)",
     ),
-    withheld(
-        "sms_verification_message",
+    Member::both(
+        "SmsVerificationMessage",
+        Withheld,
         "deprecated (\"no longer used\"); Cognito derives it from VerificationMessageTemplate, \
          and sending it beside the template could bring back the email message the template \
          dropped",
     ),
-    withheld(
-        "email_verification_message",
+    Member::both(
+        "EmailVerificationMessage",
+        Withheld,
         "deprecated, derived from VerificationMessageTemplate (see sms_verification_message)",
     ),
-    withheld(
-        "email_verification_subject",
+    Member::both(
+        "EmailVerificationSubject",
+        Withheld,
         "deprecated, derived from VerificationMessageTemplate (see sms_verification_message)",
     ),
-    not_sent("arn", "identity, not a setting"),
-    not_sent("status", "deprecated read-only status"),
-    not_sent("last_modified_date", "set by Cognito"),
-    not_sent("creation_date", "set by Cognito"),
-    not_sent(
-        "schema_attributes",
+    Member::describe_only("Arn", "identity, not a setting"),
+    Member::describe_only("Status", "deprecated read-only status"),
+    Member::describe_only("LastModifiedDate", "set by Cognito"),
+    Member::describe_only("CreationDate", "set by Cognito"),
+    Member::describe_only(
+        "SchemaAttributes",
         "not an UpdateUserPool member (AddCustomAttributes adds attributes); kept by Cognito",
     ),
-    not_sent(
-        "alias_attributes",
+    Member::describe_only(
+        "AliasAttributes",
         "fixed at creation, not an UpdateUserPool member; kept by Cognito",
     ),
-    not_sent(
-        "username_attributes",
+    Member::describe_only(
+        "UsernameAttributes",
         "fixed at creation, not an UpdateUserPool member; kept by Cognito",
     ),
-    not_sent(
-        "username_configuration",
+    Member::describe_only(
+        "UsernameConfiguration",
         "fixed at creation, not an UpdateUserPool member; kept by Cognito",
     ),
-    not_sent("estimated_number_of_users", "a statistic"),
-    not_sent("sms_configuration_failure", "a status report"),
-    not_sent("email_configuration_failure", "a status report"),
-    not_sent(
-        "domain",
+    Member::describe_only("EstimatedNumberOfUsers", "a statistic"),
+    Member::describe_only("SmsConfigurationFailure", "a status report"),
+    Member::describe_only("EmailConfigurationFailure", "a status report"),
+    Member::describe_only(
+        "Domain",
         "managed by Create/DeleteUserPoolDomain, not an UpdateUserPool member",
     ),
-    not_sent(
-        "custom_domain",
+    Member::describe_only(
+        "CustomDomain",
         "managed by Create/DeleteUserPoolDomain, not an UpdateUserPool member",
     ),
 ];
@@ -204,7 +183,7 @@ pub fn update_request(
     user_pool_id: &str,
     pool: &UserPoolType,
     invite: MessageTemplateType,
-) -> Result<UpdateUserPoolInput, BuildError> {
+) -> UpdateUserPoolInputBuilder {
     let acr_configuration = match pool.user_pool_tier {
         Some(UserPoolTierType::Lite) => None,
         _ => pool.acr_configuration.clone(),
@@ -235,7 +214,6 @@ pub fn update_request(
         .set_key_configuration(pool.key_configuration.clone())
         .set_issuer_configuration(pool.issuer_configuration.clone())
         .set_acr_configuration(acr_configuration)
-        .build()
 }
 
 /// The pool's AdminCreateUserConfig with the new invitation. Starting from
@@ -284,43 +262,29 @@ mod tests {
     };
     use std::collections::BTreeSet;
 
-    /// Field names of a struct from its derived `Debug` (values here are
-    /// all `None`/`0`, so the text splits cleanly).
-    fn debug_fields(debug: &str) -> BTreeSet<String> {
-        let inner = debug
-            .split_once(" { ")
-            .and_then(|(_, rest)| rest.strip_suffix(" }"))
-            .unwrap_or_else(|| panic!("unexpected Debug shape: {debug}"));
-        inner
-            .split(", ")
-            .map(|field| field.split_once(": ").unwrap().0.to_owned())
-            .collect()
+    // A macro, so the test needs no direct dependency on aws-smithy-schema.
+    macro_rules! names {
+        ($schema:expr) => {
+            $schema
+                .members()
+                .iter()
+                .filter_map(|member| member.member_name())
+                .map(str::to_owned)
+                .collect::<BTreeSet<String>>()
+        };
     }
 
     #[test]
     fn every_sdk_member_is_decided() {
-        let update = debug_fields(&format!(
-            "{:?}",
-            UpdateUserPoolInput::builder().build().unwrap()
-        ));
-        let decided: BTreeSet<String> = MEMBERS
-            .iter()
-            .filter_map(|m| m.update)
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(
-            update, decided,
-            "UpdateUserPoolInput members and MEMBERS differ: decide the new member in MEMBERS and \
-             update_request (UpdateUserPool resets what it is not given)"
+        // Fails when the SDK gains a member in either shape: decide it in
+        // MEMBERS and update_request (UpdateUserPool resets what it is not
+        // given).
+        let problems = aws_rules::carry::table_problems(
+            MEMBERS,
+            &names!(UserPoolType::SCHEMA),
+            &names!(UpdateUserPoolInput::SCHEMA),
         );
-        let describe = debug_fields(&format!("{:?}", UserPoolType::builder().build()));
-        let listed: BTreeSet<String> = MEMBERS.iter().map(|m| m.describe.to_owned()).collect();
-        assert_eq!(
-            describe, listed,
-            "UserPoolType members and MEMBERS differ: decide the new member in MEMBERS"
-        );
-        assert_eq!(listed.len(), MEMBERS.len(), "a member is listed twice");
-        assert!(MEMBERS.iter().all(|m| !m.why.is_empty()));
+        assert_eq!(problems, Vec::<String>::new());
     }
 
     fn template(subject: &str, message: &str, sms: Option<&str>) -> MessageTemplateType {
@@ -445,7 +409,9 @@ mod tests {
     fn carries_every_setting_and_replaces_only_the_invitation() {
         let pool = full_pool();
         let invite = invite_template(&pool, &wanted(None));
-        let request = update_request("us-east-1_Full", &pool, invite.clone()).unwrap();
+        let request = update_request("us-east-1_Full", &pool, invite.clone())
+            .build()
+            .unwrap();
 
         // The same pool with only the invitation changed, expressed as the
         // update it should be (the wire rule drops the legacy validity later).
@@ -479,24 +445,29 @@ mod tests {
     }
 
     #[test]
-    fn every_carried_member_is_set_from_a_full_pool() {
-        // Guards against a member listed as carried but forgotten in
-        // update_request: with a full pool, each carried member is Some.
+    fn every_sent_member_is_set_from_a_full_pool() {
+        // Guards against a member listed as sent but forgotten in
+        // update_request: with a full pool, exactly the sent members are
+        // Some (Debug lists every field of the input at 4 spaces).
         let pool = full_pool();
         let request = update_request(
             "us-east-1_Full",
             &pool,
             invite_template(&pool, &wanted(None)),
         )
+        .build()
         .unwrap();
-        let debug = format!("{request:?}");
-        for member in MEMBERS {
-            let Some(update) = member.update else {
-                continue;
-            };
-            let set = debug.contains(&format!("{update}: Some("));
-            assert_eq!(set, member.sent, "{update}: {debug}");
-        }
+        let debug = format!("{request:#?}");
+        let fields: Vec<&str> = debug
+            .lines()
+            .filter_map(|line| line.strip_prefix("    "))
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .collect();
+        let set = fields.iter().filter(|f| !f.ends_with(": None,")).count();
+        let sent = MEMBERS.iter().filter(|m| m.is_sent()).count();
+        let withheld = MEMBERS.iter().filter(|m| m.decision == Withheld).count();
+        assert_eq!(set, sent, "{debug}");
+        assert_eq!(fields.len() - set, withheld, "{debug}");
     }
 
     #[test]
@@ -519,7 +490,9 @@ mod tests {
         assert_eq!(invite.sms_message, None);
         // A pool described without AdminCreateUserConfig gets the defaults
         // plus the invitation.
-        let request = update_request("us-east-1_Bare", &bare, invite.clone()).unwrap();
+        let request = update_request("us-east-1_Bare", &bare, invite.clone())
+            .build()
+            .unwrap();
         let admin = request.admin_create_user_config.unwrap();
         assert!(!admin.allow_admin_create_user_only);
         assert_eq!(admin.invite_message_template, Some(invite));
@@ -531,7 +504,9 @@ mod tests {
         // is the wire rule's decision (tested in aws_rules::wire and on
         // the serialized body in lib.rs).
         let pool = full_pool();
-        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None)))
+            .build()
+            .unwrap();
         let admin = request.admin_create_user_config.unwrap();
         assert_eq!(admin.unused_account_validity_days, 7);
         let temporary = request
@@ -558,6 +533,7 @@ mod tests {
             let mut pool = full_pool();
             pool.verification_message_template = Some(verification(option));
             update_request("p_1", &pool, invite_template(&pool, &wanted(None)))
+                .build()
                 .unwrap()
                 .verification_message_template
                 .unwrap()
@@ -589,11 +565,15 @@ mod tests {
     fn acr_names_are_not_sent_for_a_lite_pool() {
         let mut pool = full_pool();
         pool.user_pool_tier = Some(UserPoolTierType::Lite);
-        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None)))
+            .build()
+            .unwrap();
         assert_eq!(request.acr_configuration, None);
         assert_eq!(request.user_pool_tier, Some(UserPoolTierType::Lite));
         pool.user_pool_tier = None;
-        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None))).unwrap();
+        let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None)))
+            .build()
+            .unwrap();
         assert_eq!(request.acr_configuration, pool.acr_configuration);
     }
 
