@@ -4,8 +4,8 @@
 //! ServiceTimeout that outlasts it, and every Fn::GetAtt on it (also
 //! `${X.Y}` inside Fn::Sub) reads a Data key the function returns.
 //!
-//! The contracts are the `CONTRACT` consts of the six function crates, so
-//! the template and the code cannot drift apart.
+//! The contracts are the `CONTRACT` consts of the seven custom-resource
+//! function crates, so the template and the code cannot drift apart.
 
 use cfn_template::{Reference, Template, references};
 use custom_resource::ResourceContract;
