@@ -1169,8 +1169,10 @@ async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations()
     // A new subject rewrites the pool natively; the CIDR then fails at the
     // workforce, and the rollback rewrites the pool once more. InviteEmail,
     // after the workforce, never gets an event.
-    let failing = options(
-        template(),
+    rolled_back(
+        &emu,
+        &progress,
+        &mut state,
         &[
             "InvitedUserEmails=alice@example.com",
             "InviteEmailSubject=Join the labeling team",
@@ -1178,16 +1180,6 @@ async fn a_rolled_back_pool_rewrite_does_not_strip_the_portal_from_invitations()
         ],
     )
     .await;
-    let failed = local_stack::run(
-        Command::Update,
-        &emu.endpoints,
-        &failing,
-        &mut state,
-        &progress,
-    )
-    .await;
-    assert!(failed.is_err(), "the update fails at the workforce");
-    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
     let events = progress.events();
     let rewritten = |status: &str| {
         events
@@ -1298,6 +1290,19 @@ async fn updated(emu: &Emulators, progress: &Progress, state: &mut StackState, p
     let updated = local_stack::run(Command::Update, &emu.endpoints, &update, state, progress).await;
     assert!(updated.is_ok(), "{updated:?}");
     assert_eq!(state.status, "UPDATE_COMPLETE");
+}
+
+/// Runs an update with `params` that must fail and roll back.
+async fn rolled_back(
+    emu: &Emulators,
+    progress: &Progress,
+    state: &mut StackState,
+    params: &[&str],
+) {
+    let update = options(template(), params).await;
+    let failed = local_stack::run(Command::Update, &emu.endpoints, &update, state, progress).await;
+    assert!(failed.is_err(), "{params:?} must fail");
+    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
 }
 
 async fn invitation(cognito: &cognito::Client, pool: &str) -> String {
@@ -1449,24 +1454,16 @@ async fn a_rolled_back_placeholder_change_keeps_the_portal_urls_on_the_client() 
     );
     assert_eq!(client_urls(&cognito, &pool, &client).await, expected);
 
-    let failing = options(
-        template(),
+    rolled_back(
+        &emu,
+        &progress,
+        &mut state,
         &[
             "PlaceholderCallbackUrl=https://placeholder.invalid/next",
             "SourceIpCidrs=10.0.0.0/99",
         ],
     )
     .await;
-    let failed = local_stack::run(
-        Command::Update,
-        &emu.endpoints,
-        &failing,
-        &mut state,
-        &progress,
-    )
-    .await;
-    assert!(failed.is_err(), "the update fails at the workforce");
-    assert_eq!(state.status, "UPDATE_ROLLBACK_COMPLETE");
     let events = progress.events();
     let client_updates = events
         .iter()
