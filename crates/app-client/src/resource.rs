@@ -1,63 +1,11 @@
-//! `Custom::AppClient`: the labeling portal's Cognito app client.
-//!
-//! A native `AWS::Cognito::UserPoolClient` is rewritten by CloudFormation
-//! with the template's URLs (the placeholder) whenever its properties change,
-//! and again by a rollback, which Custom::ClientCallbacks may never hear of:
-//! the portal's URLs would be gone and workers could not sign in. This
-//! resource creates the client with the placeholder, and its updates (and so
-//! its rollbacks) change only the name and the placeholder, keeping the
-//! portal's URLs and every other setting as they are.
+//! The Cognito calls of `Custom::AppClient`: create the client, update its
+//! name and placeholder with every other setting carried over, delete it.
 
-pub mod decide;
-pub mod properties;
-
-pub use properties::AppClientProperties;
-
+use crate::{AppClientError, AppClientProperties, decide};
 use aws_rules::client_update::update_request;
-use aws_rules::{DescribeClientError, aws_detail, describe_app_client};
+use aws_rules::{aws_detail, describe_app_client};
 use aws_sdk_cognitoidentityprovider::operation::delete_user_pool_client::DeleteUserPoolClientError;
-use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
-
-/// What `Custom::AppClient` offers the template. `!Ref` gives the client id.
-pub const CONTRACT: ResourceContract = ResourceContract {
-    resource_type: "Custom::AppClient",
-    properties: &["UserPoolId", "ClientName", "PlaceholderUrl"],
-    required: &["UserPoolId", "ClientName", "PlaceholderUrl"],
-    data_keys: &[],
-};
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "could not create the app client {client_name} in user pool {user_pool_id} \
-         (CreateUserPoolClient): {detail}"
-    )]
-    Create {
-        user_pool_id: String,
-        client_name: String,
-        detail: String,
-    },
-    #[error(transparent)]
-    Describe(#[from] DescribeClientError),
-    #[error(
-        "could not update app client {client_id} of user pool {user_pool_id} \
-         (UpdateUserPoolClient): {detail}; the client was left as it was"
-    )]
-    Update {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-    #[error(
-        "could not delete app client {client_id} of user pool {user_pool_id} \
-         (DeleteUserPoolClient): {detail}"
-    )]
-    Delete {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-}
+use custom_resource::{Context, CustomResource, Outcome};
 
 /// The resource; holds the Cognito client built once in `main`.
 pub struct AppClient {
@@ -69,8 +17,8 @@ impl AppClient {
         Self { cognito }
     }
 
-    async fn create_client(&self, p: &AppClientProperties) -> Result<Outcome, Error> {
-        let failed = |detail: String| Error::Create {
+    async fn create_client(&self, p: &AppClientProperties) -> Result<Outcome, AppClientError> {
+        let failed = |detail: String| AppClientError::Create {
             user_pool_id: p.user_pool_id.clone(),
             client_name: p.client_name.clone(),
             detail,
@@ -92,7 +40,7 @@ impl AppClient {
         client_id: &str,
         p: &AppClientProperties,
         old: Option<&AppClientProperties>,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Outcome, AppClientError> {
         let described = describe_app_client(&self.cognito, &p.user_pool_id, client_id).await?;
         let old_placeholder = old.map(|old| old.placeholder_url.as_str());
         let urls = decide::urls_after_update(&described, old_placeholder, &p.placeholder_url);
@@ -100,7 +48,7 @@ impl AppClient {
             .client_name(&p.client_name)
             .send_with(&self.cognito)
             .await
-            .map_err(|error| Error::Update {
+            .map_err(|error| AppClientError::Update {
                 user_pool_id: p.user_pool_id.clone(),
                 client_id: client_id.to_owned(),
                 detail: aws_detail(&error),
@@ -117,9 +65,9 @@ impl AppClient {
 
 impl CustomResource for AppClient {
     type Properties = AppClientProperties;
-    type Error = Error;
+    type Error = AppClientError;
 
-    async fn create(&self, _: &Context, p: AppClientProperties) -> Result<Outcome, Error> {
+    async fn create(&self, _: &Context, p: AppClientProperties) -> Result<Outcome, AppClientError> {
         self.create_client(&p).await
     }
 
@@ -129,7 +77,7 @@ impl CustomResource for AppClient {
         physical_resource_id: &str,
         p: AppClientProperties,
         old: Option<AppClientProperties>,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Outcome, AppClientError> {
         if decide::is_replacement(&p, old.as_ref()) {
             return self.create_client(&p).await;
         }
@@ -142,7 +90,7 @@ impl CustomResource for AppClient {
         _: &Context,
         physical_resource_id: &str,
         p: AppClientProperties,
-    ) -> Result<(), Error> {
+    ) -> Result<(), AppClientError> {
         let deleted = self
             .cognito
             .delete_user_pool_client()
@@ -164,7 +112,7 @@ impl CustomResource for AppClient {
                 tracing::info!(client_id = %physical_resource_id, "the app client was gone already");
                 Ok(())
             }
-            Err(error) => Err(Error::Delete {
+            Err(error) => Err(AppClientError::Delete {
                 user_pool_id: p.user_pool_id,
                 client_id: physical_resource_id.to_owned(),
                 detail: aws_detail(&error),
