@@ -7,16 +7,23 @@
 //! resource creates the client with the placeholder, and its updates (and so
 //! its rollbacks) change only the name and the placeholder, keeping the
 //! portal's URLs and every other setting as they are.
+//!
+//! - [`properties`]: the typed, validated properties;
+//! - [`decide`]: the decisions, without I/O (the CreateUserPoolClient
+//!   request, the URLs an update keeps, replacement or in place);
+//! - [`resource`]: the Cognito calls around them;
+//! - [`error`]: why an event failed, worded as its FAILED Reason.
 
 pub mod decide;
+pub mod error;
 pub mod properties;
+pub mod resource;
 
+pub use error::AppClientError;
 pub use properties::AppClientProperties;
+pub use resource::AppClient;
 
-use aws_rules::client_update::update_request;
-use aws_rules::{DescribeClientError, aws_detail, describe_app_client};
-use aws_sdk_cognitoidentityprovider::operation::delete_user_pool_client::DeleteUserPoolClientError;
-use custom_resource::{Context, CustomResource, Outcome, ResourceContract};
+use custom_resource::ResourceContract;
 
 /// What `Custom::AppClient` offers the template. `!Ref` gives the client id.
 pub const CONTRACT: ResourceContract = ResourceContract {
@@ -25,154 +32,3 @@ pub const CONTRACT: ResourceContract = ResourceContract {
     required: &["UserPoolId", "ClientName", "PlaceholderUrl"],
     data_keys: &[],
 };
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "could not create the app client {client_name} in user pool {user_pool_id} \
-         (CreateUserPoolClient): {detail}"
-    )]
-    Create {
-        user_pool_id: String,
-        client_name: String,
-        detail: String,
-    },
-    #[error(transparent)]
-    Describe(#[from] DescribeClientError),
-    #[error(
-        "could not update app client {client_id} of user pool {user_pool_id} \
-         (UpdateUserPoolClient): {detail}; the client was left as it was"
-    )]
-    Update {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-    #[error(
-        "could not delete app client {client_id} of user pool {user_pool_id} \
-         (DeleteUserPoolClient): {detail}"
-    )]
-    Delete {
-        user_pool_id: String,
-        client_id: String,
-        detail: String,
-    },
-}
-
-/// The resource; holds the Cognito client built once in `main`.
-pub struct AppClient {
-    cognito: aws_sdk_cognitoidentityprovider::Client,
-}
-
-impl AppClient {
-    pub fn new(cognito: aws_sdk_cognitoidentityprovider::Client) -> Self {
-        Self { cognito }
-    }
-
-    async fn create_client(&self, p: &AppClientProperties) -> Result<Outcome, Error> {
-        let failed = |detail: String| Error::Create {
-            user_pool_id: p.user_pool_id.clone(),
-            client_name: p.client_name.clone(),
-            detail,
-        };
-        let created = decide::create_request(p)
-            .send_with(&self.cognito)
-            .await
-            .map_err(|error| failed(aws_detail(&error)))?;
-        let client_id = created
-            .user_pool_client
-            .and_then(|client| client.client_id)
-            .ok_or_else(|| failed("the answer held no client id".to_owned()))?;
-        tracing::info!(%client_id, user_pool_id = %p.user_pool_id, "created the app client");
-        Ok(Outcome::new(client_id))
-    }
-
-    async fn update_client(
-        &self,
-        client_id: &str,
-        p: &AppClientProperties,
-        old: Option<&AppClientProperties>,
-    ) -> Result<Outcome, Error> {
-        let described = describe_app_client(&self.cognito, &p.user_pool_id, client_id).await?;
-        let old_placeholder = old.map(|old| old.placeholder_url.as_str());
-        let urls = decide::urls_after_update(&described, old_placeholder, &p.placeholder_url);
-        update_request(&p.user_pool_id, client_id, &described, &urls)
-            .client_name(&p.client_name)
-            .send_with(&self.cognito)
-            .await
-            .map_err(|error| Error::Update {
-                user_pool_id: p.user_pool_id.clone(),
-                client_id: client_id.to_owned(),
-                detail: aws_detail(&error),
-            })?;
-        tracing::info!(
-            %client_id,
-            callbacks = urls.callback_urls.len(),
-            logouts = urls.logout_urls.len(),
-            "updated the app client's name and placeholder, the portal's URLs kept"
-        );
-        Ok(Outcome::new(client_id))
-    }
-}
-
-impl CustomResource for AppClient {
-    type Properties = AppClientProperties;
-    type Error = Error;
-
-    async fn create(&self, _: &Context, p: AppClientProperties) -> Result<Outcome, Error> {
-        self.create_client(&p).await
-    }
-
-    async fn update(
-        &self,
-        _: &Context,
-        physical_resource_id: &str,
-        p: AppClientProperties,
-        old: Option<AppClientProperties>,
-    ) -> Result<Outcome, Error> {
-        if decide::is_replacement(&p, old.as_ref()) {
-            return self.create_client(&p).await;
-        }
-        self.update_client(physical_resource_id, &p, old.as_ref())
-            .await
-    }
-
-    async fn delete(
-        &self,
-        _: &Context,
-        physical_resource_id: &str,
-        p: AppClientProperties,
-    ) -> Result<(), Error> {
-        let deleted = self
-            .cognito
-            .delete_user_pool_client()
-            .user_pool_id(&p.user_pool_id)
-            .client_id(physical_resource_id)
-            .send()
-            .await;
-        match deleted {
-            Ok(_) => {
-                tracing::info!(client_id = %physical_resource_id, "deleted the app client");
-                Ok(())
-            }
-            // The client, or its pool, is gone already: what Delete wants.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(DeleteUserPoolClientError::is_resource_not_found_exception) =>
-            {
-                tracing::info!(client_id = %physical_resource_id, "the app client was gone already");
-                Ok(())
-            }
-            Err(error) => Err(Error::Delete {
-                user_pool_id: p.user_pool_id,
-                client_id: physical_resource_id.to_owned(),
-                detail: aws_detail(&error),
-            }),
-        }
-    }
-
-    fn issued(&self, physical_resource_id: &str, _: &AppClientProperties) -> bool {
-        aws_rules::is_client_id(physical_resource_id)
-    }
-}

@@ -53,3 +53,21 @@ impl Properties for AppClientProperties {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CONTRACT;
+    use serde_json::json;
+
+    #[test]
+    fn every_contract_property_parses() {
+        let sample = json!({
+            "UserPoolId": "us-east-1_AbC123",
+            "ClientName": "labeling portal",
+            "PlaceholderUrl": "https://placeholder.invalid/callback",
+        });
+        let p: AppClientProperties = CONTRACT.check_sample(&sample).unwrap();
+        assert_eq!(p.client_name, "labeling portal");
+    }
+}

@@ -5,11 +5,10 @@
 use aws_rules::client_update::{NewUrls, update_request};
 use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, UserPoolClientType};
 use local_aws::cognito::{self, CognitoFunction};
-use local_aws::harness;
+use local_aws::harness::{self, Resource};
 use serde_json::{Value, json};
 
-const TYPE: &str = "Custom::AppClient";
-const LOGICAL: &str = "AppClient";
+const RESOURCE: Resource = Resource::new(app_client::CONTRACT.resource_type, "AppClient");
 const PLACEHOLDER: &str = "https://placeholder.invalid/callback";
 const NEXT: &str = "https://placeholder.invalid/next";
 const PORTAL_CB: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
@@ -32,10 +31,6 @@ async fn setup() -> Setup {
 
 fn properties(pool: &str, name: &str, placeholder: &str) -> Value {
     json!({ "UserPoolId": pool, "ClientName": name, "PlaceholderUrl": placeholder })
-}
-
-fn strings(items: &[&str]) -> Option<Vec<String>> {
-    Some(items.iter().map(|s| s.to_string()).collect())
 }
 
 impl Setup {
@@ -61,11 +56,7 @@ impl Setup {
         let created = self
             .local
             .function
-            .send(harness::create_event(
-                TYPE,
-                LOGICAL,
-                properties(&self.pool, "portal", PLACEHOLDER),
-            ))
+            .send(RESOURCE.create(properties(&self.pool, "portal", PLACEHOLDER)))
             .await;
         created.assert_success();
         assert_eq!(created.accepted(), 1);
@@ -88,23 +79,9 @@ impl Setup {
     async fn update(&self, client: &str, new: Value, old: Value) -> harness::Answered {
         self.local
             .function
-            .send(harness::update_event(TYPE, LOGICAL, client, new, old))
+            .send(RESOURCE.update(client, new, old))
             .await
     }
-}
-
-/// `before` with the name, URLs and LastModifiedDate of `after`.
-fn only_name_and_urls_changed(
-    before: &UserPoolClientType,
-    after: &UserPoolClientType,
-) -> UserPoolClientType {
-    let mut expected = before.clone();
-    expected.client_name = after.client_name.clone();
-    expected.callback_urls = after.callback_urls.clone();
-    expected.logout_urls = after.logout_urls.clone();
-    expected.default_redirect_uri = after.default_redirect_uri.clone();
-    expected.last_modified_date = after.last_modified_date;
-    expected
 }
 
 #[tokio::test]
@@ -124,8 +101,8 @@ async fn creates_a_code_flow_client_with_a_secret_on_the_placeholder() {
     scopes.sort();
     assert_eq!(scopes, ["email", "openid", "profile"]);
     assert_eq!(described.supported_identity_providers(), ["COGNITO"]);
-    assert_eq!(described.callback_urls, strings(&[PLACEHOLDER]));
-    assert_eq!(described.logout_urls, strings(&[PLACEHOLDER]));
+    assert_eq!(described.callback_urls, cognito::url_list(&[PLACEHOLDER]));
+    assert_eq!(described.logout_urls, cognito::url_list(&[PLACEHOLDER]));
     // The secret never leaves the function.
     let logs = s.local.function.logs();
     assert!(!logs.contains(described.client_secret().unwrap()));
@@ -152,9 +129,20 @@ async fn updates_and_rollbacks_keep_the_portal_urls_and_every_other_setting() {
         assert_eq!(answered.physical_id(), client, "{step}: in place");
         let after = s.describe(&client).await;
         assert_eq!(after.client_name(), Some(name), "{step}");
-        assert_eq!(after.callback_urls, strings(&[PORTAL_CB]), "{step}");
-        assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]), "{step}");
-        assert_eq!(after, only_name_and_urls_changed(&before, &after), "{step}");
+        assert_eq!(
+            after.callback_urls,
+            cognito::url_list(&[PORTAL_CB]),
+            "{step}"
+        );
+        assert_eq!(
+            after.logout_urls,
+            cognito::url_list(&[PORTAL_OUT]),
+            "{step}"
+        );
+        // The update renames the client and keeps the portal's URLs: nothing else moves.
+        let mut expected = cognito::only_urls_changed(&before, &after);
+        expected.client_name = after.client_name.clone();
+        assert_eq!(after, expected, "{step}");
     }
 }
 
@@ -171,8 +159,8 @@ async fn before_the_portal_a_new_placeholder_replaces_the_old() {
         .await;
     answered.assert_success();
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[NEXT]));
-    assert_eq!(after.logout_urls, strings(&[NEXT]));
+    assert_eq!(after.callback_urls, cognito::url_list(&[NEXT]));
+    assert_eq!(after.logout_urls, cognito::url_list(&[NEXT]));
 }
 
 #[tokio::test]
@@ -204,7 +192,7 @@ async fn delete_removes_the_client_and_a_second_delete_succeeds() {
         let answered = s
             .local
             .function
-            .send(harness::delete_event(TYPE, LOGICAL, &client, props.clone()))
+            .send(RESOURCE.delete(&client, props.clone()))
             .await;
         answered.assert_success();
         assert_eq!(answered.accepted(), 1, "{attempt}");
@@ -225,17 +213,8 @@ async fn bad_properties_fail_by_name_and_create_nothing() {
     ] {
         let mut props = properties(&s.pool, "portal", PLACEHOLDER);
         props[property] = bad.clone();
-        let answered = s
-            .local
-            .function
-            .send(harness::create_event(TYPE, LOGICAL, props))
-            .await;
-        answered.assert_failed();
-        assert!(
-            answered.reason().contains(property),
-            "{property} {bad}: {}",
-            answered.reason()
-        );
+        let answered = s.local.function.send(RESOURCE.create(props)).await;
+        answered.assert_failed_naming(&[property]);
     }
     assert_eq!(s.client_count(&s.pool).await, 0);
 }
@@ -259,13 +238,7 @@ async fn an_update_of_a_vanished_client_fails_naming_it() {
             properties(&s.pool, "portal", PLACEHOLDER),
         )
         .await;
-    answered.assert_failed();
-    assert!(answered.reason().contains(&client), "{}", answered.reason());
-    assert!(
-        answered.reason().contains("not found"),
-        "{}",
-        answered.reason()
-    );
+    answered.assert_failed_naming(&[&client, "not found"]);
 }
 
 /// The `events/app-client-*.json` files `sam local invoke -e` takes.
@@ -300,7 +273,7 @@ async fn fixtures_parse_and_run() {
             assert_eq!(described.client_name(), Some("sagemaker-labeling-portal"));
             assert_eq!(
                 described.callback_urls,
-                strings(&["https://placeholder.invalid/callback"])
+                cognito::url_list(&["https://placeholder.invalid/callback"])
             );
         }
     }

@@ -1,13 +1,13 @@
 //! `Custom::PrivateWorkforce` through the real binary and the Lambda Runtime
 //! API, against the project's SageMaker emulator.
 
-use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::harness::{self, Answered, FunctionUnderTest, Resource};
 use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const TYPE: &str = "Custom::PrivateWorkforce";
-const LOGICAL: &str = "PrivateWorkforce";
+const RESOURCE: Resource =
+    Resource::new(create_workforce::CONTRACT.resource_type, "PrivateWorkforce");
 const POOL: &str = "us-east-1_TestPool1";
 const CLIENT: &str = "testclient1";
 
@@ -55,31 +55,18 @@ fn with(mut properties: Value, key: &str, value: Value) -> Value {
 
 impl Setup {
     async fn create(&self, properties: Value) -> Answered {
-        self.function
-            .send(harness::create_event(TYPE, LOGICAL, properties))
-            .await
+        self.function.send(RESOURCE.create(properties)).await
     }
 
     async fn update(&self, physical_id: &str, properties: Value, old: Value) -> Answered {
         self.function
-            .send(harness::update_event(
-                TYPE,
-                LOGICAL,
-                physical_id,
-                properties,
-                old,
-            ))
+            .send(RESOURCE.update(physical_id, properties, old))
             .await
     }
 
     async fn delete(&self, physical_id: &str, properties: Value) -> Answered {
         self.function
-            .send(harness::delete_event(
-                TYPE,
-                LOGICAL,
-                physical_id,
-                properties,
-            ))
+            .send(RESOURCE.delete(physical_id, properties))
             .await
     }
 
@@ -158,42 +145,11 @@ impl Setup {
     }
 }
 
-fn assert_success(answered: &Answered) {
-    assert_eq!(
-        answered.status(),
-        "SUCCESS",
-        "reason: {}; response: {}",
-        answered.reason(),
-        answered.response
-    );
-    assert_eq!(
-        answered.puts.len(),
-        1,
-        "exactly one PUT: {:?}",
-        answered.puts
-    );
-}
-
-fn assert_failed(answered: &Answered) {
-    assert_eq!(
-        answered.status(),
-        "FAILED",
-        "response: {}",
-        answered.response
-    );
-    assert_eq!(
-        answered.puts.len(),
-        1,
-        "exactly one PUT: {:?}",
-        answered.puts
-    );
-}
-
 #[tokio::test]
 async fn create_waits_for_active_and_answers_with_the_workforce() {
     let s = setup().await;
     let answered = s.create(props("labelers")).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     let live = s.workforce("labelers").expect("workforce created");
     assert_eq!(live["Status"], "Active");
@@ -250,7 +206,7 @@ async fn create_sends_cidrs_and_vpc_config() {
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a", "subnet-0b"], "SecurityGroupIds": ["sg-0a"]
     }));
     let answered = s.create(properties).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     let live = s.workforce("labelers").expect("workforce created");
     assert_eq!(live["SourceIpConfig"]["Cidrs"], json!(["203.0.113.0/24"]));
     assert_eq!(live["WorkforceVpcConfig"]["VpcId"], "vpc-0abc");
@@ -267,15 +223,15 @@ async fn create_sends_cidrs_and_vpc_config() {
 #[tokio::test]
 async fn a_repeated_create_adopts_its_own_workforce() {
     let s = setup().await;
-    let event = harness::create_event(TYPE, LOGICAL, props("labelers"));
+    let event = RESOURCE.create(props("labelers"));
     let first = s.function.send(event.clone()).await;
-    assert_success(&first);
+    first.assert_success().assert_single_put();
     // The same event again, as a duplicate delivery would bring it (its own
     // RequestId so that its PUT is told apart).
     let mut again = event;
     again["RequestId"] = Value::String(harness::new_request_id());
     let second = s.function.send(again).await;
-    assert_success(&second);
+    second.assert_success().assert_single_put();
     assert_eq!(second.physical_id(), "labelers");
     assert_eq!(second.response["Data"], first.response["Data"]);
     assert_eq!(
@@ -290,18 +246,18 @@ async fn a_repeated_create_adopts_its_own_workforce() {
 #[tokio::test]
 async fn create_is_failed_when_another_workforce_holds_the_region() {
     let s = setup().await;
-    assert_success(&s.create(props("first-workforce")).await);
+    s.create(props("first-workforce"))
+        .await
+        .assert_success()
+        .assert_single_put();
     for other in [
         props("second-workforce"),
         with(props("first-workforce"), "ClientId", json!("otherclient")),
     ] {
         let answered = s.create(other).await;
-        assert_failed(&answered);
-        assert!(
-            answered.reason().contains("\"first-workforce\""),
-            "{}",
-            answered.reason()
-        );
+        answered
+            .assert_failed_naming(&["\"first-workforce\""])
+            .assert_single_put();
         assert!(
             answered
                 .reason()
@@ -332,7 +288,10 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
         "SourceIpCidrs",
         json!(["203.0.113.0/24"]),
     );
-    assert_success(&s.create(old.clone()).await);
+    s.create(old.clone())
+        .await
+        .assert_success()
+        .assert_single_put();
 
     let new = with(
         props("labelers"),
@@ -340,7 +299,7 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
         json!(["198.51.100.0/24", "2001:db8::/32"]),
     );
     let answered = s.update("labelers", new.clone(), old).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     let live = s.workforce("labelers").expect("still there");
     assert_eq!(live["Status"], "Active");
@@ -351,7 +310,7 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
 
     // No SourceIpCidrs: the restriction is cleared with an empty list.
     let answered = s.update("labelers", props("labelers"), new).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(
         s.workforce("labelers").unwrap()["SourceIpConfig"]["Cidrs"],
         json!([])
@@ -364,17 +323,26 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
 #[tokio::test]
 async fn update_sets_and_removes_the_vpc_config() {
     let s = setup().await;
-    assert_success(&s.create(props("labelers")).await);
+    s.create(props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     let vpc = team_props(json!({
         "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]
     }));
-    assert_success(&s.update("labelers", vpc.clone(), props("labelers")).await);
+    s.update("labelers", vpc.clone(), props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     assert_eq!(
         s.workforce("labelers").unwrap()["WorkforceVpcConfig"]["VpcId"],
         "vpc-0abc"
     );
-    assert_success(&s.update("labelers", props("labelers"), vpc).await);
+    s.update("labelers", props("labelers"), vpc)
+        .await
+        .assert_success()
+        .assert_single_put();
     let live = s.workforce("labelers").unwrap();
     assert!(
         live.get("WorkforceVpcConfig")
@@ -391,7 +359,10 @@ async fn update_without_changes_makes_no_update_call() {
         "SourceIpCidrs",
         json!(["203.0.113.0/24", "10.0.0.0/8"]),
     );
-    assert_success(&s.create(properties.clone()).await);
+    s.create(properties.clone())
+        .await
+        .assert_success()
+        .assert_single_put();
     // Same CIDRs in another order: nothing to change.
     let reordered = with(
         props("labelers"),
@@ -399,7 +370,7 @@ async fn update_without_changes_makes_no_update_call() {
         json!(["10.0.0.0/8", "203.0.113.0/24"]),
     );
     let answered = s.update("labelers", reordered, properties).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(s.count("UpdateWorkforce"), 0);
 }
 
@@ -407,7 +378,7 @@ async fn update_without_changes_makes_no_update_call() {
 async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first() {
     let s = setup().await;
     let created = s.create(props("old-workforce")).await;
-    assert_success(&created);
+    created.assert_success().assert_single_put();
     let answered = s
         .update(
             "old-workforce",
@@ -415,7 +386,7 @@ async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first(
             props("old-workforce"),
         )
         .await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     // The id stays: for CloudFormation a rename is an update of this one
     // resource, so a rollback is an Update back, never a Delete of the new.
     assert_eq!(answered.physical_id(), "old-workforce");
@@ -461,14 +432,14 @@ async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first(
 
     // A Delete of the old name (say a cleanup) finds nothing of ours.
     let cleanup = s.delete("old-workforce", props("old-workforce")).await;
-    assert_success(&cleanup);
+    cleanup.assert_success().assert_single_put();
     assert_eq!(cleanup.physical_id(), "old-workforce");
     assert_eq!(s.names(), vec!["new-workforce"]);
     assert_eq!(s.count("DeleteWorkforce"), 1);
 
     // The stack's Delete carries the id and the current properties.
     let deleted = s.delete("old-workforce", props("new-workforce")).await;
-    assert_success(&deleted);
+    deleted.assert_success().assert_single_put();
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert!(s.teams().await.is_empty());
 }
@@ -476,7 +447,10 @@ async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first(
 #[tokio::test]
 async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
     let s = setup().await;
-    assert_success(&s.create(props("old-workforce")).await);
+    s.create(props("old-workforce"))
+        .await
+        .assert_success()
+        .assert_single_put();
     s.stranger_team("old-workforce", "by-hand").await;
     let calls_before = s.sagemaker.calls().len();
     let answered = s
@@ -486,7 +460,7 @@ async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
             props("old-workforce"),
         )
         .await;
-    assert_failed(&answered);
+    answered.assert_failed().assert_single_put();
     let reason = answered.reason();
     assert!(reason.contains("by-hand"), "{reason}");
     assert!(reason.contains("before changing anything"), "{reason}");
@@ -504,15 +478,15 @@ async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
 #[tokio::test]
 async fn delete_refuses_to_orphan_a_strangers_team() {
     let s = setup().await;
-    assert_success(&s.create(props("labelers")).await);
+    s.create(props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     s.stranger_team("labelers", "by-hand").await;
     let answered = s.delete("labelers", props("labelers")).await;
-    assert_failed(&answered);
-    assert!(
-        answered.reason().contains("by-hand"),
-        "{}",
-        answered.reason()
-    );
+    answered
+        .assert_failed_naming(&["by-hand"])
+        .assert_single_put();
     assert_eq!(s.teams().await.len(), 2);
     assert_eq!(s.count("DeleteWorkteam"), 0);
     assert_eq!(s.names(), vec!["labelers"]);
@@ -522,7 +496,7 @@ async fn delete_refuses_to_orphan_a_strangers_team() {
 async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() {
     let s = setup().await;
     let created = s.create(props("old-workforce")).await;
-    assert_success(&created);
+    created.assert_success().assert_single_put();
     let old_workforce_arn = created.data("WorkforceArn").unwrap().to_owned();
     let old_team_arn = created.data("WorkteamArn").unwrap().to_owned();
     s.sagemaker
@@ -534,8 +508,9 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
             props("old-workforce"),
         )
         .await;
-    assert_failed(&forward);
-    assert!(forward.reason().contains("planted"), "{}", forward.reason());
+    forward
+        .assert_failed_naming(&["planted"])
+        .assert_single_put();
     assert_eq!(forward.physical_id(), "old-workforce");
 
     // CloudFormation's rollback: the same id, the properties swapped.
@@ -546,7 +521,7 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
             props("new-workforce"),
         )
         .await;
-    assert_success(&back);
+    back.assert_success().assert_single_put();
     assert_eq!(back.physical_id(), "old-workforce");
     assert_eq!(s.names(), vec!["old-workforce"]);
     assert_eq!(back.data("WorkforceArn"), Some(old_workforce_arn.as_str()));
@@ -564,10 +539,13 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
 #[tokio::test]
 async fn a_new_client_replaces_the_workforce_under_the_same_name() {
     let s = setup().await;
-    assert_success(&s.create(props("labelers")).await);
+    s.create(props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     let new = with(props("labelers"), "ClientId", json!("newclient2"));
     let answered = s.update("labelers", new, props("labelers")).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     assert_eq!(
         s.workforce("labelers").unwrap()["CognitoConfig"]["ClientId"],
@@ -580,21 +558,30 @@ async fn a_new_client_replaces_the_workforce_under_the_same_name() {
 #[tokio::test]
 async fn delete_deletes_our_workforce_and_waits_until_it_is_gone() {
     let s = setup().await;
-    assert_success(&s.create(props("labelers")).await);
+    s.create(props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     let answered = s.delete("labelers", props("labelers")).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert_eq!(s.count("DeleteWorkforce"), 1);
     // Delivered again: nothing left, still SUCCESS.
-    assert_success(&s.delete("labelers", props("labelers")).await);
+    s.delete("labelers", props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
     assert_eq!(s.count("DeleteWorkforce"), 1);
 }
 
 #[tokio::test]
 async fn delete_leaves_missing_and_foreign_workforces_alone() {
     let s = setup().await;
-    assert_success(&s.create(props("labelers")).await);
+    s.create(props("labelers"))
+        .await
+        .assert_success()
+        .assert_single_put();
 
     // Another app client than the workforce has: not ours.
     let foreign = s
@@ -603,16 +590,16 @@ async fn delete_leaves_missing_and_foreign_workforces_alone() {
             with(props("labelers"), "ClientId", json!("otherclient")),
         )
         .await;
-    assert_success(&foreign);
+    foreign.assert_success().assert_single_put();
     // A name the region does not have.
     let missing = s
         .delete("missing-workforce", props("missing-workforce"))
         .await;
-    assert_success(&missing);
+    missing.assert_success().assert_single_put();
     assert_eq!(missing.physical_id(), "missing-workforce");
     // An id no workforce can have (a failed Create's marker).
     let marker = s.delete("created-nothing:abc", props("labelers")).await;
-    assert_success(&marker);
+    marker.assert_success().assert_single_put();
 
     assert_eq!(s.names(), vec!["labelers"]);
     assert_eq!(
@@ -632,7 +619,7 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
     s.sagemaker
         .fail_next_workforce("The subnet subnet-0a is not in VPC vpc-0abc");
     let answered = s.create(props("labelers")).await;
-    assert_failed(&answered);
+    answered.assert_failed().assert_single_put();
     assert!(
         answered
             .reason()
@@ -645,7 +632,7 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
 
     // The rollback's Delete carries that id and removes the Failed workforce.
     let rollback = s.delete("labelers", props("labelers")).await;
-    assert_success(&rollback);
+    rollback.assert_success().assert_single_put();
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert_eq!(s.count("DeleteWorkforce"), 1);
 }
@@ -654,22 +641,14 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
 async fn a_workforce_that_never_settles_is_failed_before_the_deadline() {
     let s = setup().await;
     s.sagemaker.never_settle(true);
-    let event = harness::create_event(TYPE, LOGICAL, props("labelers"));
+    let event = RESOURCE.create(props("labelers"));
     let answered = s
         .function
         .send_with_timeout(event, Duration::from_secs(8))
         .await;
-    assert_failed(&answered);
-    assert!(
-        answered.reason().contains("ran out of time"),
-        "{}",
-        answered.reason()
-    );
-    assert!(
-        answered.reason().contains("still Initializing"),
-        "{}",
-        answered.reason()
-    );
+    answered
+        .assert_failed_naming(&["ran out of time", "still Initializing"])
+        .assert_single_put();
     // Created, so the rollback's Delete must find it under this id.
     assert_eq!(answered.physical_id(), "labelers");
     assert_eq!(s.count("CreateWorkforce"), 1);
@@ -680,7 +659,7 @@ async fn throttling_is_retried_by_the_sdk() {
     let s = setup().await;
     s.sagemaker.throttle_next(2);
     let answered = s.create(props("labelers")).await;
-    assert_success(&answered);
+    answered.assert_success().assert_single_put();
     assert_eq!(s.workforce("labelers").unwrap()["Status"], "Active");
     // The first ListWorkforces was refused twice, then answered.
     assert!(
@@ -695,15 +674,15 @@ async fn the_fixtures_drive_a_whole_lifecycle() {
     let s = setup().await;
     let create = s
         .function
-        .send(harness::fixture("create-workforce-create.json").unwrap())
+        .send(harness::fixture_event("create-workforce-create.json"))
         .await;
-    assert_success(&create);
+    create.assert_success().assert_single_put();
     let name = create.physical_id().to_owned();
     let update = s
         .function
-        .send(harness::fixture("create-workforce-update.json").unwrap())
+        .send(harness::fixture_event("create-workforce-update.json"))
         .await;
-    assert_success(&update);
+    update.assert_success().assert_single_put();
     assert_eq!(update.physical_id(), name);
     assert_eq!(
         s.workforce(&name).unwrap()["SourceIpConfig"]["Cidrs"]
@@ -713,9 +692,9 @@ async fn the_fixtures_drive_a_whole_lifecycle() {
     );
     let delete = s
         .function
-        .send(harness::fixture("create-workforce-delete.json").unwrap())
+        .send(harness::fixture_event("create-workforce-delete.json"))
         .await;
-    assert_success(&delete);
+    delete.assert_success().assert_single_put();
     assert!(s.names().is_empty());
 }
 
@@ -723,12 +702,9 @@ async fn the_fixtures_drive_a_whole_lifecycle() {
 async fn refused(properties: Value, property: &str) {
     let s = setup().await;
     let answered = s.create(properties).await;
-    assert_failed(&answered);
-    assert!(
-        answered.reason().contains(&format!("`{property}`")),
-        "{property}: {}",
-        answered.reason()
-    );
+    answered
+        .assert_failed_naming(&[&format!("`{property}`")])
+        .assert_single_put();
     assert!(answered.physical_id().starts_with("created-nothing:"));
     assert_eq!(s.sagemaker.calls(), Vec::<String>::new());
 }

@@ -35,6 +35,7 @@
 //! }
 //! ```
 
+mod contract;
 mod event;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
@@ -46,6 +47,7 @@ mod response;
 mod send;
 mod stack;
 
+pub use contract::ResourceContract;
 pub use event::{Request, RequestType};
 pub use handler::{Context, created_nothing_id, is_created_nothing_id};
 pub use logging::init as init_logging;
@@ -109,16 +111,4 @@ pub async fn run<R: CustomResource>(resource: R) -> Result<(), lambda_runtime::E
         async move { Box::pin(handler.handle(event)).await }
     }))
     .await
-}
-
-/// What a custom resource type offers the template: its type name, the
-/// properties it accepts (besides ServiceToken and ServiceTimeout), which of
-/// them are required, and the Data keys its responses carry. Each function
-/// crate publishes one, and the template checks hold `template.yaml` to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResourceContract {
-    pub resource_type: &'static str,
-    pub properties: &'static [&'static str],
-    pub required: &'static [&'static str],
-    pub data_keys: &'static [&'static str],
 }

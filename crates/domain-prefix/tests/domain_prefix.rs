@@ -2,12 +2,11 @@
 //! against moto's SSM.
 
 use aws_sdk_ssm::types::ParameterType;
-use local_aws::harness::{self, FunctionUnderTest};
+use local_aws::harness::{self, FunctionUnderTest, Resource};
 use local_aws::moto::MotoServer;
 use serde_json::{Value, json};
 
-const TYPE: &str = "Custom::DomainPrefix";
-const LOGICAL: &str = "DomainPrefix";
+const RESOURCE: Resource = Resource::new(domain_prefix::CONTRACT.resource_type, "DomainPrefix");
 const PARAMETER: &str = "/sagemaker-workforce/local-test/domain-prefix";
 
 struct Setup {
@@ -93,10 +92,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
     let s = setup().await;
     let props = json!({"ParameterName": PARAMETER});
 
-    let created = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-        .await;
+    let created = s.function.send(RESOURCE.create(props.clone())).await;
     created.assert_success();
     assert_eq!(created.physical_id(), PARAMETER);
     let prefix = created.data("Prefix").expect("Data.Prefix").to_owned();
@@ -122,19 +118,13 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
     // Update, and an Update naming the stored prefix: all reuse it untouched.
     let again = s
         .function
-        .send(harness::create_event(TYPE, "Other", props.clone()))
+        .send(RESOURCE.named("Other").create(props.clone()))
         .await;
     again.assert_success();
     assert_eq!(again.data("Prefix"), Some(prefix.as_str()));
     let updated = s
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            PARAMETER,
-            props.clone(),
-            props.clone(),
-        ))
+        .send(RESOURCE.update(PARAMETER, props.clone(), props.clone()))
         .await;
     updated.assert_success();
     assert_eq!(updated.physical_id(), PARAMETER);
@@ -142,9 +132,7 @@ async fn create_generates_and_stores_then_every_later_event_reuses_it() {
     let named = json!({"ParameterName": PARAMETER, "Prefix": &prefix});
     let updated = s
         .function
-        .send(harness::update_event(
-            TYPE, LOGICAL, PARAMETER, named, props,
-        ))
+        .send(RESOURCE.update(PARAMETER, named, props))
         .await;
     updated.assert_success();
     assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
@@ -163,11 +151,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     s.function.sink().script([500, 503]);
     let answered = s
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            json!({"ParameterName": PARAMETER, "Prefix": "retried-prefix"}),
-        ))
+        .send(RESOURCE.create(json!({"ParameterName": PARAMETER, "Prefix": "retried-prefix"})))
         .await;
     assert_eq!(
         answered.puts.len(),
@@ -204,10 +188,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
 async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing() {
     let s = setup().await;
     let props = json!({"ParameterName": PARAMETER, "Prefix": "team-labeling"});
-    let created = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-        .await;
+    let created = s.function.send(RESOURCE.create(props.clone())).await;
     created.assert_success();
     assert_eq!(created.data("Prefix"), Some("team-labeling"));
     assert_eq!(
@@ -219,13 +200,7 @@ async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing
     let other = json!({"ParameterName": PARAMETER, "Prefix": "other-name"});
     let refused = s
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            PARAMETER,
-            other.clone(),
-            props,
-        ))
+        .send(RESOURCE.update(PARAMETER, other.clone(), props))
         .await;
     refused.assert_failed();
     assert_eq!(refused.physical_id(), PARAMETER);
@@ -244,16 +219,8 @@ async fn an_explicit_prefix_is_stored_and_a_different_one_fails_changing_nothing
     // A Create with the different prefix (say a new stack reusing the
     // parameter) fails the same way, and answers a marker id so the
     // rollback's Delete leaves the parameter alone.
-    let refused = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, other))
-        .await;
-    refused.assert_failed();
-    assert!(
-        refused.reason().contains("\"team-labeling\""),
-        "{}",
-        refused.reason()
-    );
+    let refused = s.function.send(RESOURCE.create(other)).await;
+    refused.assert_failed_naming(&["\"team-labeling\""]);
     assert!(
         refused.physical_id().starts_with("created-nothing:"),
         "{}",
@@ -285,10 +252,7 @@ async fn invalid_values_fail_before_any_ssm_write() {
         (json!({"ParameterName": "/aws/reserved"}), "ParameterName"),
         (json!({"ParameterName": "no spaces"}), "ParameterName"),
     ] {
-        let answered = s
-            .function
-            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-            .await;
+        let answered = s.function.send(RESOURCE.create(props.clone())).await;
         answered.assert_failed();
         assert!(
             answered
@@ -310,16 +274,8 @@ async fn invalid_values_fail_before_any_ssm_write() {
     let snapshot = stored(&s.ssm, PARAMETER).await;
     let bad = json!({"ParameterName": PARAMETER, "Prefix": "Kept-Prefix"});
     let old = json!({"ParameterName": PARAMETER});
-    let answered = s
-        .function
-        .send(harness::update_event(TYPE, LOGICAL, PARAMETER, bad, old))
-        .await;
-    answered.assert_failed();
-    assert!(
-        answered.reason().contains("property `Prefix`"),
-        "{}",
-        answered.reason()
-    );
+    let answered = s.function.send(RESOURCE.update(PARAMETER, bad, old)).await;
+    answered.assert_failed_naming(&["property `Prefix`"]);
     assert_eq!(stored(&s.ssm, PARAMETER).await, snapshot);
 }
 
@@ -330,11 +286,7 @@ async fn a_stored_value_that_breaks_the_rules_fails() {
     let snapshot = stored(&s.ssm, PARAMETER).await;
     let answered = s
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            json!({"ParameterName": PARAMETER}),
-        ))
+        .send(RESOURCE.create(json!({"ParameterName": PARAMETER})))
         .await;
     answered.assert_failed();
     let reason = answered.reason();
@@ -350,7 +302,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
     let s = setup().await;
     let props = json!({"ParameterName": PARAMETER, "Prefix": "keep-me"});
     s.function
-        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
+        .send(RESOURCE.create(props.clone()))
         .await
         .assert_success();
 
@@ -358,10 +310,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
         props.clone(),
         json!({"ParameterName": PARAMETER, "RetainParameter": "true"}),
     ] {
-        let deleted = s
-            .function
-            .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, retained))
-            .await;
+        let deleted = s.function.send(RESOURCE.delete(PARAMETER, retained)).await;
         deleted.assert_success();
         assert_eq!(deleted.physical_id(), PARAMETER);
         assert_eq!(value(&s.ssm, PARAMETER).await.as_deref(), Some("keep-me"));
@@ -371,12 +320,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
     let remove = json!({"ParameterName": PARAMETER, "RetainParameter": "false"});
     let foreign = s
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            "/some/other/parameter",
-            remove.clone(),
-        ))
+        .send(RESOURCE.delete("/some/other/parameter", remove.clone()))
         .await;
     foreign.assert_success();
     assert_eq!(foreign.physical_id(), "/some/other/parameter");
@@ -384,21 +328,13 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
 
     let deleted = s
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            PARAMETER,
-            remove.clone(),
-        ))
+        .send(RESOURCE.delete(PARAMETER, remove.clone()))
         .await;
     deleted.assert_success();
     assert_eq!(value(&s.ssm, PARAMETER).await, None);
 
     // Already gone is fine (a repeated Delete).
-    let again = s
-        .function
-        .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, remove))
-        .await;
+    let again = s.function.send(RESOURCE.delete(PARAMETER, remove)).await;
     again.assert_success();
 }
 
@@ -406,10 +342,7 @@ async fn delete_retains_by_default_and_deletes_only_when_told_false() {
 async fn a_new_parameter_name_is_a_new_physical_id() {
     let s = setup().await;
     let old = json!({"ParameterName": PARAMETER, "RetainParameter": "false"});
-    let created = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, old.clone()))
-        .await;
+    let created = s.function.send(RESOURCE.create(old.clone())).await;
     created.assert_success();
     let first = created.data("Prefix").expect("Prefix").to_owned();
 
@@ -418,13 +351,7 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
     let new = json!({"ParameterName": renamed, "Prefix": &first});
     let updated = s
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            PARAMETER,
-            new,
-            old.clone(),
-        ))
+        .send(RESOURCE.update(PARAMETER, new, old.clone()))
         .await;
     updated.assert_success();
     assert_eq!(updated.physical_id(), renamed);
@@ -435,10 +362,7 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
     );
 
     // CloudFormation's cleanup Delete of the old id, with the old properties.
-    let cleanup = s
-        .function
-        .send(harness::delete_event(TYPE, LOGICAL, PARAMETER, old))
-        .await;
+    let cleanup = s.function.send(RESOURCE.delete(PARAMETER, old)).await;
     cleanup.assert_success();
     assert_eq!(value(&s.ssm, PARAMETER).await, None);
     assert_eq!(
@@ -451,27 +375,15 @@ async fn a_new_parameter_name_is_a_new_physical_id() {
 async fn an_unknown_property_fails_naming_it() {
     let s = setup().await;
     let props = json!({"ParameterName": PARAMETER, "Prefx": "typo"});
-    let answered = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
-    answered.assert_failed();
-    assert!(
-        answered.reason().contains("`Prefx`"),
-        "{}",
-        answered.reason()
-    );
+    let answered = s.function.send(RESOURCE.create(props)).await;
+    answered.assert_failed_naming(&["`Prefx`"]);
     assert_eq!(stored(&s.ssm, PARAMETER).await, None);
-}
-
-fn fixture(name: &str) -> Value {
-    harness::fixture(name).unwrap_or_else(|error| panic!("fixture {name}: {error}"))
 }
 
 #[tokio::test]
 async fn the_fixtures_parse_and_succeed() {
     let s = setup().await;
-    let create = fixture("domain-prefix-create.json");
+    let create = harness::fixture_event("domain-prefix-create.json");
     assert_eq!(create["RequestType"], "Create");
     assert!(
         create["ResponseURL"]
@@ -484,7 +396,7 @@ async fn the_fixtures_parse_and_succeed() {
     let prefix = created.data("Prefix").expect("Prefix").to_owned();
     assert!(is_generated(&prefix), "{prefix}");
 
-    let update = fixture("domain-prefix-update.json");
+    let update = harness::fixture_event("domain-prefix-update.json");
     assert_eq!(update["PhysicalResourceId"], PARAMETER);
     assert!(update["OldResourceProperties"].is_object());
     let updated = s.function.send(update).await;
@@ -492,7 +404,10 @@ async fn the_fixtures_parse_and_succeed() {
     assert_eq!(updated.data("Prefix"), Some(prefix.as_str()));
 
     // The fixture retains the parameter.
-    let deleted = s.function.send(fixture("domain-prefix-delete.json")).await;
+    let deleted = s
+        .function
+        .send(harness::fixture_event("domain-prefix-delete.json"))
+        .await;
     deleted.assert_success();
     assert_eq!(deleted.physical_id(), PARAMETER);
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use custom_resource::fuzz;
 use custom_resource::{PropertiesError, parse_properties};
-use domain_prefix::rules::{
+use domain_prefix::decide::{
     FALLBACK_STACK_PART, MAX_PARAMETER_LEVELS, MAX_PARAMETER_NAME_LEN, MAX_PREFIX_LEN,
     MAX_STACK_PART_LEN, RESERVED_WORDS, SUFFIX_ALPHABET, SUFFIX_LEN, generate_prefix,
     parameter_name_problem, prefix_problem, random_suffix, sanitise_stack_name,

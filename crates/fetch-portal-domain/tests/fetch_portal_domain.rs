@@ -2,13 +2,13 @@
 //! against the project's SageMaker emulator.
 
 use aws_sdk_sagemaker::types::{CognitoConfig, WorkforceStatus};
-use local_aws::harness::{self, Answered, FunctionUnderTest};
+use local_aws::harness::{self, FunctionUnderTest, Resource};
 use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
 use serde_json::json;
 use std::time::Duration;
 
-const TYPE: &str = "Custom::PortalDomain";
-const LOGICAL: &str = "PortalDomain";
+const RESOURCE: Resource =
+    Resource::new(fetch_portal_domain::CONTRACT.resource_type, "PortalDomain");
 const WORKFORCE: &str = "local-test-workforce";
 
 struct Setup {
@@ -71,23 +71,17 @@ impl Setup {
     }
 }
 
-fn assert_portal_data(answered: &Answered, sub_domain: &str) {
-    assert_eq!(answered.physical_id(), sub_domain);
-    assert_eq!(answered.data("SubDomain"), Some(sub_domain));
-    assert_eq!(
-        answered.data("PortalUrl"),
-        Some(format!("https://{sub_domain}").as_str())
-    );
-    assert_eq!(
-        answered.data("CallbackUrl"),
-        Some(format!("https://{sub_domain}/oauth2/idpresponse").as_str())
-    );
-    assert_eq!(
-        answered.data("LogoutUrl"),
-        Some(format!("https://{sub_domain}/logout").as_str())
-    );
-    let keys = answered.response["Data"].as_object().map(|data| data.len());
-    assert_eq!(keys, Some(4), "{:?}", answered.response["Data"]);
+/// The Data every answer for a portal's sub-domain carries, and nothing else.
+fn portal_data(sub_domain: &str) -> [(&'static str, String); 4] {
+    [
+        ("SubDomain", sub_domain.to_owned()),
+        ("PortalUrl", format!("https://{sub_domain}")),
+        (
+            "CallbackUrl",
+            format!("https://{sub_domain}/oauth2/idpresponse"),
+        ),
+        ("LogoutUrl", format!("https://{sub_domain}/logout")),
+    ]
 }
 
 #[tokio::test]
@@ -99,31 +93,21 @@ async fn create_and_update_hand_out_the_portal_urls_and_delete_does_nothing() {
     assert!(!sub_domain.is_empty());
 
     let props = json!({"WorkforceName": WORKFORCE});
-    let created = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-        .await;
+    let created = s.function.send(RESOURCE.create(props.clone())).await;
     created.assert_success();
-    assert_portal_data(&created, &sub_domain);
+    assert_eq!(created.physical_id(), sub_domain);
+    created.assert_data(&portal_data(&sub_domain));
 
     let updated = s
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            &sub_domain,
-            props.clone(),
-            props.clone(),
-        ))
+        .send(RESOURCE.update(&sub_domain, props.clone(), props.clone()))
         .await;
     updated.assert_success();
-    assert_portal_data(&updated, &sub_domain);
+    assert_eq!(updated.physical_id(), sub_domain);
+    updated.assert_data(&portal_data(&sub_domain));
 
     let calls_before = s.emulator.calls();
-    let deleted = s
-        .function
-        .send(harness::delete_event(TYPE, LOGICAL, &sub_domain, props))
-        .await;
+    let deleted = s.function.send(RESOURCE.delete(&sub_domain, props)).await;
     deleted.assert_success();
     assert_eq!(deleted.physical_id(), sub_domain);
     assert_eq!(s.emulator.calls(), calls_before, "Delete called SageMaker");
@@ -141,11 +125,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     s.function.sink().script([500, 503]);
     let answered = s
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            json!({"WorkforceName": WORKFORCE}),
-        ))
+        .send(RESOURCE.create(json!({"WorkforceName": WORKFORCE})))
         .await;
     assert_eq!(
         answered.puts.len(),
@@ -158,7 +138,8 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
         answered.invocation.outcome,
         local_aws::runtime_api::Outcome::Response(_)
     ));
-    assert_portal_data(&answered, &sub_domain);
+    assert_eq!(answered.physical_id(), sub_domain);
+    answered.assert_data(&portal_data(&sub_domain));
     let bodies: Vec<_> = answered.puts.iter().map(|p| p.json()).collect();
     assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
     assert_eq!(
@@ -173,11 +154,7 @@ async fn a_missing_workforce_fails_naming_it() {
     let s = setup().await;
     let answered = s
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            json!({"WorkforceName": "no-such-workforce"}),
-        ))
+        .send(RESOURCE.create(json!({"WorkforceName": "no-such-workforce"})))
         .await;
     answered.assert_failed();
     let reason = answered.reason();
@@ -198,16 +175,8 @@ async fn a_workforce_that_is_not_active_fails_saying_its_status() {
         Some(WorkforceStatus::Initializing)
     );
     let props = json!({"WorkforceName": WORKFORCE});
-    let answered = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
-    answered.assert_failed();
-    assert!(
-        answered.reason().contains("is Initializing, not Active"),
-        "{}",
-        answered.reason()
-    );
+    let answered = s.function.send(RESOURCE.create(props)).await;
+    answered.assert_failed_naming(&["is Initializing, not Active"]);
 }
 
 #[tokio::test]
@@ -218,10 +187,7 @@ async fn a_failed_workforce_fails_with_its_failure_reason() {
     s.create_workforce(WORKFORCE).await;
     assert_eq!(s.describe(WORKFORCE).await.0, Some(WorkforceStatus::Failed));
     let props = json!({"WorkforceName": WORKFORCE});
-    let answered = s
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
+    let answered = s.function.send(RESOURCE.create(props)).await;
     answered.assert_failed();
     let reason = answered.reason();
     assert!(
@@ -244,16 +210,8 @@ async fn bad_properties_fail_by_name_before_any_sagemaker_call() {
         ),
         (json!({}), "`WorkforceName`"),
     ] {
-        let answered = s
-            .function
-            .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-            .await;
-        answered.assert_failed();
-        assert!(
-            answered.reason().contains(needle),
-            "{props}: {}",
-            answered.reason()
-        );
+        let answered = s.function.send(RESOURCE.create(props.clone())).await;
+        answered.assert_failed_naming(&[needle]);
     }
     assert_eq!(s.emulator.calls(), Vec::<String>::new());
 }
@@ -263,25 +221,24 @@ async fn the_fixtures_parse_and_succeed() {
     let s = setup().await;
     s.create_workforce(WORKFORCE).await;
     let (_, sub_domain) = s.describe(WORKFORCE).await;
-    let fixture = |name: &str| {
-        harness::fixture(name).unwrap_or_else(|error| panic!("fixture {name}: {error}"))
-    };
 
-    let create = fixture("fetch-portal-domain-create.json");
+    let create = harness::fixture_event("fetch-portal-domain-create.json");
     assert_eq!(create["ResourceProperties"]["WorkforceName"], WORKFORCE);
     let created = s.function.send(create).await;
     created.assert_success();
-    assert_portal_data(&created, &sub_domain);
+    assert_eq!(created.physical_id(), sub_domain);
+    created.assert_data(&portal_data(&sub_domain));
 
     // The fixture's PhysicalResourceId is an example sub-domain; the Update
     // answers with the workforce's real one.
-    let update = fixture("fetch-portal-domain-update.json");
+    let update = harness::fixture_event("fetch-portal-domain-update.json");
     assert!(update["OldResourceProperties"].is_object());
     let updated = s.function.send(update).await;
     updated.assert_success();
-    assert_portal_data(&updated, &sub_domain);
+    assert_eq!(updated.physical_id(), sub_domain);
+    updated.assert_data(&portal_data(&sub_domain));
 
-    let delete = fixture("fetch-portal-domain-delete.json");
+    let delete = harness::fixture_event("fetch-portal-domain-delete.json");
     let given = delete["PhysicalResourceId"]
         .as_str()
         .unwrap_or_default()

@@ -53,3 +53,67 @@ impl Properties for FilterProperties {
         Ok(())
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::CONTRACT;
+    use serde_json::{Value, json};
+
+    fn parse(value: Value) -> Result<FilterProperties, String> {
+        let properties: FilterProperties =
+            serde_json::from_value(value).map_err(|e| e.to_string())?;
+        properties.validate().map_err(|e| e.to_string())?;
+        Ok(properties)
+    }
+
+    pub(crate) fn full() -> Value {
+        json!({
+            "UserPoolId": "us-east-1_AbC123",
+            "ClientId": "1example23456789abcdefghij",
+            "PlaceholderUrl": "https://127.0.0.1",
+            "RequiredCallbackUrl": "https://x1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse",
+            "RequiredLogoutUrl": "https://x1.labeling.us-east-1.sagemaker.aws/logout",
+        })
+    }
+
+    #[test]
+    fn every_contract_property_parses() {
+        let p: FilterProperties = CONTRACT.check_sample(&full()).unwrap();
+        assert_eq!(
+            p.required_logout_url.as_deref(),
+            Some("https://x1.labeling.us-east-1.sagemaker.aws/logout")
+        );
+    }
+
+    #[test]
+    fn empty_optional_urls_are_absent() {
+        let mut value = full();
+        value["RequiredCallbackUrl"] = json!("");
+        assert_eq!(parse(value).unwrap().required_callback_url, None);
+    }
+
+    #[test]
+    fn each_rule_names_its_property() {
+        for (property, bad) in [
+            ("UserPoolId", "pool"),
+            ("ClientId", "client-id"),
+            ("PlaceholderUrl", "127.0.0.1"),
+            ("RequiredCallbackUrl", "http://example.com/cb"),
+            ("RequiredCallbackUrl", "https://example.com/a,b"),
+            ("RequiredCallbackUrl", "https://127.0.0.1"),
+            ("RequiredLogoutUrl", "https://example.com/#x"),
+        ] {
+            let mut value = full();
+            value[property] = json!(bad);
+            let error = parse(value).unwrap_err();
+            assert!(
+                error.contains(&format!("`{property}`")),
+                "{property}: {error}"
+            );
+        }
+        let mut value = full();
+        value["Typo"] = json!("x");
+        assert!(parse(value).unwrap_err().contains("Typo"));
+    }
+}

@@ -2,11 +2,13 @@
 
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use local_aws::cognito::{self, CognitoFunction};
-use local_aws::harness::{self, Answered};
+use local_aws::harness::{self, Resource};
 use serde_json::{Value, json};
 
-const TYPE: &str = "Custom::PlaceholderFilter";
-const LOGICAL: &str = "PlaceholderFilter";
+const RESOURCE: Resource = Resource::new(
+    filter_placeholder_callback::CONTRACT.resource_type,
+    "PlaceholderFilter",
+);
 const PLACEHOLDER: &str = "https://127.0.0.1";
 const PORTAL_CB: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
 const PORTAL_OUT: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/logout";
@@ -52,20 +54,6 @@ impl Setup {
     }
 }
 
-fn assert_failed_with(answered: &Answered, needles: &[&str]) {
-    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
-    assert_eq!(answered.accepted(), 1);
-    // Shown with --nocapture, to read the Reasons as an operator would.
-    eprintln!("Reason: {}", answered.reason());
-    for needle in needles {
-        assert!(
-            answered.reason().contains(needle),
-            "{needle:?} not in {}",
-            answered.reason()
-        );
-    }
-}
-
 #[tokio::test]
 async fn drops_the_placeholder_in_order_without_writing() {
     let s = setup().await;
@@ -80,7 +68,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     let created = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
     assert_eq!(created.accepted(), 1);
@@ -104,13 +92,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     let updated = s
         .local
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            created.physical_id(),
-            props.clone(),
-            s.properties(&client),
-        ))
+        .send(RESOURCE.update(created.physical_id(), props.clone(), s.properties(&client)))
         .await;
     assert_eq!(updated.status(), "SUCCESS", "{}", updated.reason());
     assert_eq!(updated.physical_id(), created.physical_id());
@@ -123,12 +105,7 @@ async fn drops_the_placeholder_in_order_without_writing() {
     let deleted = s
         .local
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            created.physical_id(),
-            props,
-        ))
+        .send(RESOURCE.delete(created.physical_id(), props))
         .await;
     assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
     assert_eq!(deleted.physical_id(), created.physical_id());
@@ -151,7 +128,7 @@ async fn a_former_portals_urls_are_dropped() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
     assert_eq!(
@@ -180,7 +157,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(
         answered.puts.len(),
@@ -222,15 +199,8 @@ async fn nothing_but_the_placeholder_is_failed() {
     let before = s.describe(&client).await;
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("RequiredCallbackUrl");
-    let answered = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
-    assert_failed_with(
-        &answered,
-        &[&client, "no callback URL", "RequiredCallbackUrl"],
-    );
+    let answered = s.local.function.send(RESOURCE.create(props)).await;
+    answered.assert_failed_naming(&[&client, "no callback URL", "RequiredCallbackUrl"]);
     assert!(
         custom_resource::is_created_nothing_id(answered.physical_id()),
         "{}",
@@ -242,7 +212,7 @@ async fn nothing_but_the_placeholder_is_failed() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, {
+        .send(RESOURCE.create({
             let mut p = s.properties(&client);
             p.as_object_mut().unwrap().remove("RequiredLogoutUrl");
             p
@@ -285,24 +255,16 @@ async fn each_input_rule_is_failed_by_name_before_any_call() {
     for (property, bad) in cases {
         let mut props = s.properties(&client);
         props[property] = bad.clone();
-        let answered = s
-            .local
-            .function
-            .send(harness::create_event(TYPE, LOGICAL, props))
-            .await;
-        assert_failed_with(&answered, &[&format!("`{property}`")]);
+        let answered = s.local.function.send(RESOURCE.create(props)).await;
+        answered.assert_failed_naming(&[&format!("`{property}`")]);
         assert!(custom_resource::is_created_nothing_id(
             answered.physical_id()
         ));
     }
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("PlaceholderUrl");
-    let answered = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
-    assert_failed_with(&answered, &["PlaceholderUrl"]);
+    let answered = s.local.function.send(RESOURCE.create(props)).await;
+    answered.assert_failed_naming(&["PlaceholderUrl"]);
     assert_eq!(s.describe(&client).await, before);
 }
 
@@ -312,33 +274,20 @@ async fn a_missing_client_is_failed_by_name() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            s.properties("nosuchclient123"),
-        ))
+        .send(RESOURCE.create(s.properties("nosuchclient123")))
         .await;
-    assert_failed_with(&answered, &["nosuchclient123", &s.pool, "not found"]);
+    answered.assert_failed_naming(&["nosuchclient123", &s.pool, "not found"]);
 
     let mut props = s.properties("nosuchclient123");
     props["UserPoolId"] = json!("us-east-1_NoSuchPool");
-    let answered = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props.clone()))
-        .await;
-    assert_failed_with(&answered, &["nosuchclient123", "us-east-1_NoSuchPool"]);
+    let answered = s.local.function.send(RESOURCE.create(props.clone())).await;
+    answered.assert_failed_naming(&["nosuchclient123", "us-east-1_NoSuchPool"]);
 
     // Delete has nothing to do, client or no client.
     let deleted = s
         .local
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            "nosuchclient123-callbacks",
-            props,
-        ))
+        .send(RESOURCE.delete("nosuchclient123-callbacks", props))
         .await;
     assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
     assert_eq!(deleted.physical_id(), "nosuchclient123-callbacks");

@@ -210,3 +210,23 @@ pub async fn describe_client(
         .user_pool_client
         .ok_or_else(|| incomplete(OPERATION, "an app client"))
 }
+
+/// `items` as DescribeUserPoolClient shows a URL list.
+pub fn url_list(items: &[&str]) -> Option<Vec<String>> {
+    Some(items.iter().map(|item| item.to_string()).collect())
+}
+
+/// `before` with the URLs (callback, logout, default redirect) and
+/// LastModifiedDate of `after`: what `after` must equal when a function
+/// wrote the URLs and nothing else drifted.
+pub fn only_urls_changed(
+    before: &UserPoolClientType,
+    after: &UserPoolClientType,
+) -> UserPoolClientType {
+    let mut expected = before.clone();
+    expected.callback_urls = after.callback_urls.clone();
+    expected.logout_urls = after.logout_urls.clone();
+    expected.default_redirect_uri = after.default_redirect_uri.clone();
+    expected.last_modified_date = after.last_modified_date;
+    expected
+}

@@ -110,6 +110,55 @@ pub fn delete_event(
     event
 }
 
+/// One resource of a template, as its events name it: a function's tests
+/// build every event for it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resource {
+    pub resource_type: &'static str,
+    pub logical_id: &'static str,
+}
+
+impl Resource {
+    pub const fn new(resource_type: &'static str, logical_id: &'static str) -> Self {
+        Self {
+            resource_type,
+            logical_id,
+        }
+    }
+
+    /// The same resource under another logical id (a second resource of
+    /// the type in the template).
+    pub const fn named(self, logical_id: &'static str) -> Self {
+        Self::new(self.resource_type, logical_id)
+    }
+
+    /// A Create event for it.
+    pub fn create(&self, properties: Value) -> Value {
+        create_event(self.resource_type, self.logical_id, properties)
+    }
+
+    /// An Update event for it, with the old properties.
+    pub fn update(&self, physical_id: &str, properties: Value, old_properties: Value) -> Value {
+        update_event(
+            self.resource_type,
+            self.logical_id,
+            physical_id,
+            properties,
+            old_properties,
+        )
+    }
+
+    /// A Delete event for it.
+    pub fn delete(&self, physical_id: &str, properties: Value) -> Value {
+        delete_event(self.resource_type, self.logical_id, physical_id, properties)
+    }
+}
+
+/// Loads a fixture that must be there: panics naming the file otherwise.
+pub fn fixture_event(file_name: &str) -> Value {
+    fixture(file_name).unwrap_or_else(|error| panic!("fixture {file_name}: {error}"))
+}
+
 /// Loads a fixture from the workspace's `events/` folder, with a fresh RequestId.
 pub fn fixture(file_name: &str) -> std::io::Result<Value> {
     let path = crate::workspace_root().join("events").join(file_name);
@@ -191,15 +240,56 @@ impl Answered {
     }
 
     /// Panics unless exactly one PUT was accepted and it said SUCCESS.
-    pub fn assert_success(&self) {
+    pub fn assert_success(&self) -> &Self {
         self.assert_one_answer();
         assert_eq!(self.status(), "SUCCESS", "{}", self.reason());
+        self
     }
 
     /// Panics unless exactly one PUT was accepted and it said FAILED.
-    pub fn assert_failed(&self) {
+    pub fn assert_failed(&self) -> &Self {
         self.assert_one_answer();
         assert_eq!(self.status(), "FAILED", "{:?}", self.response);
+        self
+    }
+
+    /// Panics unless exactly one PUT was accepted, it said FAILED, and its
+    /// Reason contains every one of `needles`. The Reason is printed (seen
+    /// with `--nocapture`), to read the Reasons as an operator would.
+    pub fn assert_failed_naming(&self, needles: &[&str]) -> &Self {
+        self.assert_failed();
+        eprintln!("Reason: {}", self.reason());
+        for needle in needles {
+            assert!(
+                self.reason().contains(needle),
+                "{needle:?} not in {}",
+                self.reason()
+            );
+        }
+        self
+    }
+
+    /// Panics unless exactly one PUT was made (none retried) and it was
+    /// accepted: stricter than [`Answered::assert_one_answer`].
+    pub fn assert_single_put(&self) -> &Self {
+        assert_eq!(self.puts.len(), 1, "exactly one PUT: {:?}", self.puts);
+        self.assert_one_answer();
+        self
+    }
+
+    /// Panics unless the response's Data is exactly `expected`, no key more.
+    pub fn assert_data<K: AsRef<str>, V: AsRef<str>>(&self, expected: &[(K, V)]) {
+        for (key, value) in expected {
+            let key = key.as_ref();
+            assert_eq!(
+                self.data(key),
+                Some(value.as_ref()),
+                "Data {key}: {:?}",
+                self.response["Data"]
+            );
+        }
+        let keys = self.response["Data"].as_object().map(|data| data.len());
+        assert_eq!(keys, Some(expected.len()), "{:?}", self.response["Data"]);
     }
 }
 
@@ -322,6 +412,28 @@ mod tests {
         }
         assert_eq!(event["ResourceProperties"]["ServiceToken"], service_token());
         assert_eq!(event["OldResourceProperties"]["A"], "0");
+    }
+
+    #[test]
+    fn a_resource_builds_the_events_of_its_type_and_logical_id() {
+        const RESOURCE: Resource = Resource::new("Custom::X", "L");
+        let create = RESOURCE.create(json!({"A": "1"}));
+        let update = RESOURCE
+            .named("M")
+            .update("p", json!({"A": "1"}), json!({"A": "0"}));
+        let delete = RESOURCE.delete("p", json!({}));
+        for (event, request_type, logical_id) in [
+            (&create, "Create", "L"),
+            (&update, "Update", "M"),
+            (&delete, "Delete", "L"),
+        ] {
+            assert_eq!(event["RequestType"], request_type);
+            assert_eq!(event["ResourceType"], "Custom::X");
+            assert_eq!(event["LogicalResourceId"], logical_id);
+        }
+        assert_eq!(update["PhysicalResourceId"], "p");
+        assert_eq!(update["OldResourceProperties"]["A"], "0");
+        assert_eq!(delete["PhysicalResourceId"], "p");
     }
 
     #[test]

@@ -98,3 +98,87 @@ impl Properties for ClientCallbacksProperties {
         Ok(())
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::CONTRACT;
+    use serde_json::{Value, json};
+
+    fn parse(value: Value) -> Result<ClientCallbacksProperties, String> {
+        let properties: ClientCallbacksProperties =
+            serde_json::from_value(value).map_err(|e| e.to_string())?;
+        properties.validate().map_err(|e| e.to_string())?;
+        Ok(properties)
+    }
+
+    pub(crate) fn full() -> Value {
+        json!({
+            "UserPoolId": "us-east-1_AbC123",
+            "ClientId": "1example23456789abcdefghij",
+            "CallbackUrls": ["https://x1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse", "http://localhost:3000/cb"],
+            "LogoutUrls": ["https://x1.labeling.us-east-1.sagemaker.aws/logout"],
+            "PlaceholderUrl": "https://placeholder.invalid/callback",
+        })
+    }
+
+    #[test]
+    fn every_contract_property_parses() {
+        let p: ClientCallbacksProperties = CONTRACT.check_sample(&full()).unwrap();
+        assert_eq!(p.callback_urls.len(), 2);
+        assert_eq!(p.logout_urls.as_ref().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn logout_urls_absent_empty_or_split_from_nothing() {
+        let mut value = full();
+        value.as_object_mut().unwrap().remove("LogoutUrls");
+        assert_eq!(parse(value.clone()).unwrap().logout_urls, None);
+        value["LogoutUrls"] = json!([]);
+        assert_eq!(parse(value.clone()).unwrap().logout_urls, Some(vec![]));
+        // `!Split [",", ""]` gives [""]: no URLs.
+        value["LogoutUrls"] = json!([""]);
+        assert_eq!(parse(value).unwrap().logout_urls, Some(vec![]));
+    }
+
+    #[test]
+    fn each_rule_names_its_property() {
+        let many: Vec<String> = (0..101).map(|i| format!("https://e.com/{i}")).collect();
+        for (property, bad) in [
+            ("UserPoolId", json!("pool")),
+            ("ClientId", json!("not-a-client")),
+            ("CallbackUrls", json!([])),
+            ("CallbackUrls", json!([""])),
+            ("CallbackUrls", json!(many)),
+            (
+                "CallbackUrls",
+                json!(["https://ok.example.com", "http://example.com"]),
+            ),
+            ("CallbackUrls", json!(["https://example.com/a,b"])),
+            ("CallbackUrls", json!(["https://example.com/#f"])),
+            ("CallbackUrls", json!(["example.com"])),
+            (
+                "CallbackUrls",
+                json!([format!("https://e.com/{}", "a".repeat(1024))]),
+            ),
+            ("LogoutUrls", json!(["http://example.com/out"])),
+            ("LogoutUrls", json!(many)),
+            ("PlaceholderUrl", json!("http://placeholder.invalid/cb")),
+            (
+                "CallbackUrls",
+                json!(["https://placeholder.invalid/callback"]),
+            ),
+        ] {
+            let mut value = full();
+            value[property] = bad.clone();
+            let error = parse(value).unwrap_err();
+            assert!(
+                error.contains(&format!("`{property}`")),
+                "{property} {bad}: {error}"
+            );
+        }
+        let mut value = full();
+        value["Typo"] = json!("x");
+        assert!(parse(value).unwrap_err().contains("Typo"));
+    }
+}

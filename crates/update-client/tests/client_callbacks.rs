@@ -4,11 +4,10 @@
 
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use local_aws::cognito::{self, CognitoFunction};
-use local_aws::harness::{self, Answered};
+use local_aws::harness::{self, Resource};
 use serde_json::{Value, json};
 
-const TYPE: &str = "Custom::ClientCallbacks";
-const LOGICAL: &str = "ClientCallbacks";
+const RESOURCE: Resource = Resource::new(update_client::CONTRACT.resource_type, "ClientCallbacks");
 const PLACEHOLDER: &str = "https://127.0.0.1";
 const PORTAL_CB: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
 const PORTAL_OUT: &str = "https://abcd1234ef.labeling.us-east-1.sagemaker.aws/logout";
@@ -62,38 +61,6 @@ impl Setup {
     }
 }
 
-fn strings(items: &[&str]) -> Option<Vec<String>> {
-    Some(items.iter().map(|s| s.to_string()).collect())
-}
-
-/// `before` with the URLs and LastModifiedDate of `after`: what `after`
-/// must equal when nothing else drifted.
-fn only_urls_changed(
-    before: &UserPoolClientType,
-    after: &UserPoolClientType,
-) -> UserPoolClientType {
-    let mut expected = before.clone();
-    expected.callback_urls = after.callback_urls.clone();
-    expected.logout_urls = after.logout_urls.clone();
-    expected.default_redirect_uri = after.default_redirect_uri.clone();
-    expected.last_modified_date = after.last_modified_date;
-    expected
-}
-
-fn assert_failed_with(answered: &Answered, needles: &[&str]) {
-    assert_eq!(answered.status(), "FAILED", "{:?}", answered.response);
-    assert_eq!(answered.accepted(), 1);
-    // Shown with --nocapture, to read the Reasons as an operator would.
-    eprintln!("Reason: {}", answered.reason());
-    for needle in needles {
-        assert!(
-            answered.reason().contains(needle),
-            "{needle:?} not in {}",
-            answered.reason()
-        );
-    }
-}
-
 #[tokio::test]
 async fn writes_the_urls_and_nothing_else_drifts() {
     let s = setup().await;
@@ -104,7 +71,7 @@ async fn writes_the_urls_and_nothing_else_drifts() {
     let created = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
     assert_eq!(created.accepted(), 1);
@@ -116,12 +83,12 @@ async fn writes_the_urls_and_nothing_else_drifts() {
     assert_eq!(created.data("LogoutUrls"), Some(PORTAL_OUT));
 
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[PORTAL_CB, APP_CB]));
-    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    assert_eq!(after.callback_urls, cognito::url_list(&[PORTAL_CB, APP_CB]));
+    assert_eq!(after.logout_urls, cognito::url_list(&[PORTAL_OUT]));
     // The placeholder was the default redirect: moved to the first callback.
     assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
     assert!(after.last_modified_date >= before.last_modified_date);
-    assert_eq!(after, only_urls_changed(&before, &after));
+    assert_eq!(after, cognito::only_urls_changed(&before, &after));
 }
 
 /// A ResponseURL refused with server errors is retried with the same
@@ -135,7 +102,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(
         answered.puts.len(),
@@ -154,9 +121,9 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
 
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[PORTAL_CB, APP_CB]));
-    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
-    assert_eq!(after, only_urls_changed(&before, &after));
+    assert_eq!(after.callback_urls, cognito::url_list(&[PORTAL_CB, APP_CB]));
+    assert_eq!(after.logout_urls, cognito::url_list(&[PORTAL_OUT]));
+    assert_eq!(after, cognito::only_urls_changed(&before, &after));
     let logs = s.local.function.logs();
     assert_eq!(
         logs.matches("wrote the app client's URLs").count(),
@@ -172,7 +139,7 @@ async fn without_logout_urls_the_current_ones_stay() {
     let created = s
         .local
         .function
-        .send(harness::create_event(TYPE, LOGICAL, s.properties(&client)))
+        .send(RESOURCE.create(s.properties(&client)))
         .await;
     assert_eq!(created.status(), "SUCCESS", "{}", created.reason());
     let before = s.describe(&client).await;
@@ -183,13 +150,7 @@ async fn without_logout_urls_the_current_ones_stay() {
     let updated = s
         .local
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            created.physical_id(),
-            props.clone(),
-            s.properties(&client),
-        ))
+        .send(RESOURCE.update(created.physical_id(), props.clone(), s.properties(&client)))
         .await;
     assert_eq!(updated.status(), "SUCCESS", "{}", updated.reason());
     assert_eq!(updated.physical_id(), created.physical_id());
@@ -199,24 +160,20 @@ async fn without_logout_urls_the_current_ones_stay() {
     );
     assert_eq!(updated.data("LogoutUrls"), Some(PORTAL_OUT));
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[APP_CB, PORTAL_CB]));
-    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    assert_eq!(after.callback_urls, cognito::url_list(&[APP_CB, PORTAL_CB]));
+    assert_eq!(after.logout_urls, cognito::url_list(&[PORTAL_OUT]));
     // Still among the callbacks: the default redirect stays put.
     assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
-    assert_eq!(after, only_urls_changed(&before, &after));
+    assert_eq!(after, cognito::only_urls_changed(&before, &after));
 
     // An empty list (what `!Split` makes of "") removes the logout URLs.
     props["LogoutUrls"] = json!([""]);
-    let cleared = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
+    let cleared = s.local.function.send(RESOURCE.create(props)).await;
     assert_eq!(cleared.status(), "SUCCESS", "{}", cleared.reason());
     assert_eq!(cleared.data("LogoutUrls"), Some(""));
     let after = s.describe(&client).await;
     assert_eq!(after.logout_urls, None);
-    assert_eq!(after, only_urls_changed(&before, &after));
+    assert_eq!(after, cognito::only_urls_changed(&before, &after));
 }
 
 #[tokio::test]
@@ -250,24 +207,16 @@ async fn each_input_rule_is_failed_by_name_and_the_client_unchanged() {
     for (property, bad) in cases {
         let mut props = s.properties(&client);
         props[property] = bad.clone();
-        let answered = s
-            .local
-            .function
-            .send(harness::create_event(TYPE, LOGICAL, props))
-            .await;
-        assert_failed_with(&answered, &[&format!("`{property}`")]);
+        let answered = s.local.function.send(RESOURCE.create(props)).await;
+        answered.assert_failed_naming(&[&format!("`{property}`")]);
         assert!(custom_resource::is_created_nothing_id(
             answered.physical_id()
         ));
     }
     let mut props = s.properties(&client);
     props.as_object_mut().unwrap().remove("CallbackUrls");
-    let answered = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, props))
-        .await;
-    assert_failed_with(&answered, &["CallbackUrls"]);
+    let answered = s.local.function.send(RESOURCE.create(props)).await;
+    answered.assert_failed_naming(&["CallbackUrls"]);
     // Untouched: not even LastModifiedDate moved.
     assert_eq!(s.describe(&client).await, before);
 }
@@ -278,25 +227,16 @@ async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
     let answered = s
         .local
         .function
-        .send(harness::create_event(
-            TYPE,
-            LOGICAL,
-            s.properties("nosuchclient123"),
-        ))
+        .send(RESOURCE.create(s.properties("nosuchclient123")))
         .await;
-    assert_failed_with(&answered, &["nosuchclient123", &s.pool, "not found"]);
+    answered.assert_failed_naming(&["nosuchclient123", &s.pool, "not found"]);
 
     let client = s.full_client().await;
     let before = s.describe(&client).await;
     let deleted = s
         .local
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            &format!("{client}-urls"),
-            s.properties(&client),
-        ))
+        .send(RESOURCE.delete(&format!("{client}-urls"), s.properties(&client)))
         .await;
     assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
     assert_eq!(deleted.physical_id(), format!("{client}-urls"));
@@ -306,12 +246,7 @@ async fn a_missing_client_is_failed_by_name_and_delete_changes_nothing() {
     let deleted = s
         .local
         .function
-        .send(harness::delete_event(
-            TYPE,
-            LOGICAL,
-            "nosuchclient123-urls",
-            s.properties("nosuchclient123"),
-        ))
+        .send(RESOURCE.delete("nosuchclient123-urls", s.properties("nosuchclient123")))
         .await;
     assert_eq!(deleted.status(), "SUCCESS", "{}", deleted.reason());
 }
@@ -351,10 +286,10 @@ async fn fixtures_parse_and_run() {
         }
     }
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[PORTAL_CB]));
-    assert_eq!(after.logout_urls, strings(&[PORTAL_OUT]));
+    assert_eq!(after.callback_urls, cognito::url_list(&[PORTAL_CB]));
+    assert_eq!(after.logout_urls, cognito::url_list(&[PORTAL_OUT]));
     assert_eq!(after.default_redirect_uri.as_deref(), Some(PORTAL_CB));
-    assert_eq!(after, only_urls_changed(&before, &after));
+    assert_eq!(after, cognito::only_urls_changed(&before, &after));
 }
 
 /// As CloudFormation leaves the client after a new PlaceholderCallbackUrl:
@@ -378,30 +313,20 @@ async fn the_placeholder_is_never_written() {
     let answered = s
         .local
         .function
-        .send(harness::update_event(
-            TYPE,
-            LOGICAL,
-            &format!("{client}-urls"),
-            props,
-            old,
-        ))
+        .send(RESOURCE.update(&format!("{client}-urls"), props, old))
         .await;
     assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
     assert_eq!(answered.data("CallbackUrls"), Some(PORTAL_CB));
     assert_eq!(answered.data("LogoutUrls"), Some(""));
     let after = s.describe(&client).await;
-    assert_eq!(after.callback_urls, strings(&[PORTAL_CB]));
+    assert_eq!(after.callback_urls, cognito::url_list(&[PORTAL_CB]));
     assert_eq!(after.logout_urls, None);
 
     // Callback URLs that are only the placeholder are refused up front.
     let mut only = s.properties(&client);
     only["PlaceholderUrl"] = json!(placeholder);
     only["CallbackUrls"] = json!([placeholder]);
-    let refused = s
-        .local
-        .function
-        .send(harness::create_event(TYPE, LOGICAL, only))
-        .await;
-    assert_failed_with(&refused, &["`CallbackUrls`", "placeholder"]);
+    let refused = s.local.function.send(RESOURCE.create(only)).await;
+    refused.assert_failed_naming(&["`CallbackUrls`", "placeholder"]);
     assert_eq!(s.describe(&client).await, after, "the client changed");
 }

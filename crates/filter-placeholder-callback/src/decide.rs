@@ -1,5 +1,6 @@
-//! The decision: which callback and logout URLs the app client should have
-//! once the placeholder is gone. Pure, so every rule is unit-tested.
+//! The decisions, without I/O: which callback and logout URLs the app
+//! client should have once the placeholder is gone, and the physical id.
+//! Pure, so every rule is unit-tested.
 
 use aws_rules::sagemaker::is_portal_url;
 use aws_rules::shown;
@@ -92,6 +93,20 @@ fn clean(current: &[String], placeholder: &str, required: Option<&str>) -> Vec<S
         }
     }
     kept
+}
+
+const PHYSICAL_ID_SUFFIX: &str = "-callbacks";
+
+/// The PhysicalResourceId for an app client: `<ClientId>-callbacks`.
+pub fn physical_id(client_id: &str) -> String {
+    format!("{client_id}{PHYSICAL_ID_SUFFIX}")
+}
+
+/// Whether `physical_id` is one [`physical_id`] could have given.
+pub fn is_issued_id(physical_id: &str) -> bool {
+    physical_id
+        .strip_suffix(PHYSICAL_ID_SUFFIX)
+        .is_some_and(aws_rules::is_client_id)
 }
 
 #[cfg(test)]

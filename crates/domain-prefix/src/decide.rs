@@ -1,6 +1,7 @@
-//! The naming rules this resource enforces: Cognito's for a domain prefix,
-//! SSM's for a parameter name. Each check returns the broken rule in words
-//! that fit after "property `X` ...".
+//! The decisions, without I/O: the naming rules this resource enforces
+//! (Cognito's for a domain prefix, SSM's for a parameter name; each check
+//! returns the broken rule in words that fit after "property `X` ..."), the
+//! generated prefix, and which prefix wins: stored, wanted or generated.
 
 /// Longest Cognito domain prefix.
 pub const MAX_PREFIX_LEN: usize = 63;
@@ -18,6 +19,9 @@ pub const MAX_PARAMETER_LEVELS: usize = 15;
 pub const MAX_PARAMETER_NAME_LEN: usize = 1011 - 59;
 
 pub use aws_rules::shown;
+
+use crate::DomainPrefixError;
+use custom_resource::Outcome;
 
 /// The first reserved word found in `text`.
 pub fn reserved_word_in(text: &str) -> Option<&'static str> {
@@ -221,6 +225,51 @@ pub fn random_suffix() -> String {
     (0..SUFFIX_LEN)
         .map(|_| char::from(SUFFIX_ALPHABET[rand::random_range(0..SUFFIX_ALPHABET.len())]))
         .collect()
+}
+
+/// What to do once the parameter has been read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The parameter holds a valid prefix that matches any wanted one.
+    UseStored(String),
+    /// Nothing is stored: store this prefix.
+    Store(String),
+}
+
+/// The pure heart of the resource: the stored value wins, else `wanted`,
+/// else a generated prefix (`generate` is only called when needed).
+pub fn decision(
+    parameter: &str,
+    stored: Option<&str>,
+    wanted: Option<&str>,
+    generate: impl FnOnce() -> Result<String, GenerationFailed>,
+) -> Result<Decision, DomainPrefixError> {
+    let Some(stored) = stored else {
+        return Ok(Decision::Store(match wanted {
+            Some(wanted) => wanted.to_owned(),
+            None => generate()?,
+        }));
+    };
+    if let Some(problem) = prefix_problem(stored) {
+        return Err(DomainPrefixError::InvalidStored {
+            parameter: parameter.to_owned(),
+            shown: shown(stored),
+            problem,
+        });
+    }
+    match wanted {
+        Some(wanted) if wanted != stored => Err(DomainPrefixError::Conflict {
+            parameter: parameter.to_owned(),
+            stored: stored.to_owned(),
+            wanted: wanted.to_owned(),
+        }),
+        _ => Ok(Decision::UseStored(stored.to_owned())),
+    }
+}
+
+/// The successful answer: the parameter name is the physical id.
+pub fn outcome(parameter: &str, prefix: &str) -> Outcome {
+    Outcome::new(parameter).with("Prefix", prefix)
 }
 
 #[cfg(test)]
@@ -461,5 +510,79 @@ mod tests {
                 "{suffix}"
             );
         }
+    }
+
+    const PARAMETER: &str = "/sagemaker-workforce/s/domain-prefix";
+
+    fn no_generation() -> Result<String, GenerationFailed> {
+        panic!("generate must not be called")
+    }
+
+    #[test]
+    fn the_stored_value_wins() {
+        assert_eq!(
+            decision(PARAMETER, Some("kept-1"), None, no_generation).unwrap(),
+            Decision::UseStored("kept-1".into())
+        );
+        assert_eq!(
+            decision(PARAMETER, Some("kept-1"), Some("kept-1"), no_generation).unwrap(),
+            Decision::UseStored("kept-1".into())
+        );
+    }
+
+    #[test]
+    fn nothing_stored_stores_the_wanted_or_a_generated_prefix() {
+        assert_eq!(
+            decision(PARAMETER, None, Some("mine"), no_generation).unwrap(),
+            Decision::Store("mine".into())
+        );
+        assert_eq!(
+            decision(PARAMETER, None, None, || Ok("gen-12345678".into())).unwrap(),
+            Decision::Store("gen-12345678".into())
+        );
+    }
+
+    #[test]
+    fn a_different_wanted_prefix_is_a_conflict_with_guidance() {
+        let error = decision(PARAMETER, Some("kept-1"), Some("other"), no_generation).unwrap_err();
+        assert!(matches!(error, DomainPrefixError::Conflict { .. }));
+        let reason = error.to_string();
+        for needle in [
+            PARAMETER,
+            "\"kept-1\"",
+            "\"other\"",
+            "cannot be renamed",
+            "set Prefix to \"kept-1\"",
+            "aws ssm delete-parameter --name /sagemaker-workforce/s/domain-prefix",
+            "delete the stack",
+            "then create the stack with Prefix \"other\"",
+        ] {
+            assert!(reason.contains(needle), "missing {needle:?} in {reason}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_stored_value_fails_whatever_is_wanted() {
+        for wanted in [None, Some("ok")] {
+            let error = decision(PARAMETER, Some("Bad_Value"), wanted, no_generation).unwrap_err();
+            let reason = error.to_string();
+            assert!(
+                matches!(error, DomainPrefixError::InvalidStored { .. })
+                    && reason.contains("\"Bad_Value\"")
+                    && reason.contains(PARAMETER),
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
+    fn generation_failure_is_reported() {
+        let failure = GenerationFailed {
+            stack_name: "s".into(),
+            last: "s-aws00000".into(),
+            problem: "p".into(),
+        };
+        let error = decision(PARAMETER, None, None, || Err(failure.clone())).unwrap_err();
+        assert_eq!(error.to_string(), failure.to_string());
     }
 }
