@@ -7,14 +7,6 @@ use custom_resource::{PropertiesError, parse_properties};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties.
 fn valid() -> Value {
     json!({
@@ -35,7 +27,7 @@ fn cognito_name_char(c: char) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced or removed, or another added:
     /// accepted or refused naming that property.

@@ -9,14 +9,6 @@ use aws_rules::{
 use custom_resource::fuzz;
 use proptest::prelude::*;
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// https URLs as an app client holds them: a host (whose last label is not
 /// a number, which would make it an invalid IPv4 address), maybe a port, a
 /// path and a query, of characters a URL may carry unencoded.
@@ -36,7 +28,7 @@ fn forbidden() -> impl Strategy<Value = (char, UrlProblem)> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// Any text: a decision, never a panic; and a value shown in a Reason
     /// stays short whatever its length.

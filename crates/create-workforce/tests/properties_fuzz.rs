@@ -14,14 +14,6 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{Value, json};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties, with or without a VPC config.
 fn valid(with_vpc: bool) -> Value {
     let mut properties = json!({
@@ -78,7 +70,7 @@ fn workforce_name_char(c: char) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced, removed or added: accepted
     /// (the new value happens to be valid) or refused naming that property.

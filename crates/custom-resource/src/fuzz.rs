@@ -10,6 +10,17 @@ use crate::PropertiesError;
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 
+/// The configuration every property test runs with: 256 cases, fresh
+/// inputs each run and no regression files (a failure prints its input;
+/// pin it as a unit test).
+pub fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 /// Longest "huge" string: far beyond every limit the functions check, and
 /// cheap enough to build a few hundred times.
 pub const HUGE_CHARS: usize = 100_000;

@@ -11,14 +11,6 @@ use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// One property per helper in `cfn`, as a function's properties use them.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -85,7 +77,7 @@ const ENVELOPE_FIELDS: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The documented rule: only a missing or non-string ResponseURL makes
     /// an event unanswerable, whatever else the event holds.

@@ -12,14 +12,6 @@ use domain_prefix::{CONTRACT, DomainPrefixProperties};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties.
 fn valid() -> Value {
     json!({
@@ -67,7 +59,7 @@ fn stack_name() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced, removed or added: accepted
     /// or refused naming that property.

@@ -8,14 +8,6 @@ use fetch_portal_domain::{CONTRACT, PortalDomainProperties, workforce_name_probl
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties.
 fn valid() -> Value {
     json!({
@@ -33,7 +25,7 @@ fn name_char(c: char) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with WorkforceName replaced or removed, or another
     /// property added: accepted or refused naming that property.

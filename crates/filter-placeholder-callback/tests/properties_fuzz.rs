@@ -8,14 +8,6 @@ use filter_placeholder_callback::properties::FilterProperties;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties.
 fn valid() -> Value {
     json!({
@@ -42,7 +34,7 @@ fn url_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced, removed or added: accepted
     /// or refused naming that property. A required URL replaced by the

@@ -16,14 +16,6 @@ use serde_json::{Value, json};
 use std::sync::OnceLock;
 use tokio::runtime::Runtime;
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The trigger, with clients for an endpoint nobody listens on (they are
 /// never called) and no workforce.
 fn trigger() -> &'static (Runtime, InvitationMessage) {
@@ -109,7 +101,7 @@ fn check_answer(
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// Any JSON as the event, as an invitation or not: no panic.
     #[test]

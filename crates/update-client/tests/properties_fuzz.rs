@@ -8,14 +8,6 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use update_client::{CONTRACT, ClientCallbacksProperties};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 const PLACEHOLDER: &str = "https://placeholder.invalid/callback";
 
 /// The events/ fixture's properties.
@@ -55,7 +47,7 @@ fn url_list() -> impl Strategy<Value = Vec<String>> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced, removed or added: accepted
     /// or refused naming that property.

@@ -11,14 +11,6 @@ use update_invite_email::properties::{
 };
 use update_invite_email::{CONTRACT, InviteEmailProperties};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 /// The events/ fixture's properties, with an SMS invitation too.
 fn valid() -> Value {
     json!({
@@ -53,7 +45,7 @@ fn text_of(c: char, n: usize, placeholders: bool) -> String {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(fuzz::config())]
 
     /// The fixture with one property replaced, removed or added: accepted
     /// or refused naming that property.
