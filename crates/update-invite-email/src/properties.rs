@@ -110,7 +110,23 @@ fn shown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CONTRACT;
     use serde_json::{Value, json};
+
+    #[test]
+    fn every_contract_property_parses() {
+        let sample = json!({
+            "UserPoolId": "us-east-1_AbC123xyz",
+            "EmailSubject": "Portal invitation",
+            "EmailMessage": "Hi {username}, password {####}",
+            "SmsMessage": "Hi {username}, password {####}",
+            "PoolSettings": ["PLUS", "true", "ACTIVE", "", ""],
+        });
+        let parsed: InviteEmailProperties = CONTRACT.check_sample(&sample).unwrap();
+        assert_eq!(parsed.sms_message, "Hi {username}, password {####}");
+        assert_eq!(parsed.pool_settings.len(), 5);
+        assert!(CONTRACT.data_keys.contains(&"EmailSubject"));
+    }
 
     fn valid() -> Value {
         json!({
