@@ -414,13 +414,8 @@ impl Engine<'_> {
                     break;
                 }
             };
-            if previous.resource_type != resource_type {
-                failure = Some(fail(format!(
-                    "Update of resource type is not permitted ({} -> {resource_type})",
-                    previous.resource_type
-                )));
-                break;
-            }
+            // A changed type never gets here: run() refuses the whole update
+            // first, as CloudFormation does (lifecycle::check_types).
             let metadata = plan.resources[id].metadata.clone();
             if properties == previous.properties && metadata == previous.metadata {
                 if let Some(d) = state.resources.get_mut(id) {

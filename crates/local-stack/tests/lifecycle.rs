@@ -1321,6 +1321,15 @@ async fn invitation(cognito: &cognito::Client, pool: &str) -> String {
         .to_owned()
 }
 
+/// (callback URLs, logout URLs) the app client must hold for `portal`: its
+/// callback and logout URL, nothing else.
+fn portal_urls_on_client(portal: &str) -> (Vec<String>, Vec<String>) {
+    (
+        vec![format!("{portal}/oauth2/idpresponse")],
+        vec![format!("{portal}/logout")],
+    )
+}
+
 /// (callback URLs, logout URLs) of the app client.
 async fn client_urls(
     cognito: &cognito::Client,
@@ -1404,10 +1413,7 @@ async fn a_new_placeholder_leaves_exactly_the_portal_urls_on_the_client() {
     let pool = output(&state, "UserPoolId");
     let client = output(&state, "UserPoolClientId");
     let portal = output(&state, "PortalUrl");
-    let expected = (
-        vec![format!("{portal}/oauth2/idpresponse")],
-        vec![format!("{portal}/logout")],
-    );
+    let expected = portal_urls_on_client(&portal);
     assert_eq!(client_urls(&cognito, &pool, &client).await, expected);
 
     for placeholder in [
@@ -1448,10 +1454,7 @@ async fn a_rolled_back_placeholder_change_keeps_the_portal_urls_on_the_client() 
     let pool = output(&state, "UserPoolId");
     let client = output(&state, "UserPoolClientId");
     let portal = output(&state, "PortalUrl");
-    let expected = (
-        vec![format!("{portal}/oauth2/idpresponse")],
-        vec![format!("{portal}/logout")],
-    );
+    let expected = portal_urls_on_client(&portal);
     assert_eq!(client_urls(&cognito, &pool, &client).await, expected);
 
     rolled_back(
@@ -1611,10 +1614,7 @@ async fn a_stack_with_the_native_app_client_upgrades_to_the_custom_one() {
     let portal = output(&state, "PortalUrl");
     assert_eq!(
         client_urls(&cognito, &pool, &new_client).await,
-        (
-            vec![format!("{portal}/oauth2/idpresponse")],
-            vec![format!("{portal}/logout")]
-        )
+        portal_urls_on_client(&portal)
     );
     for dir in [old, retyped] {
         std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
