@@ -35,6 +35,19 @@ pub fn create_request(p: &AppClientProperties) -> CreateUserPoolClientInputBuild
     })
 }
 
+/// Whether `described` is the client [`create_request`] makes for `p`,
+/// untouched since: same name, the code flow from Cognito's own users, and
+/// nothing but the placeholder as its URLs (SageMaker adds the portal's as
+/// soon as a workforce uses the client).
+pub fn is_unanswered_twin(described: &UserPoolClientType, p: &AppClientProperties) -> bool {
+    let only_placeholder = |urls: &[String]| urls == [p.placeholder_url.as_str()];
+    described.client_name() == Some(p.client_name.as_str())
+        && only_placeholder(described.callback_urls())
+        && only_placeholder(described.logout_urls())
+        && described.allowed_o_auth_flows() == [OAuthFlowType::Code]
+        && described.supported_identity_providers() == ["COGNITO"]
+}
+
 /// The URLs an update (or a rollback, which is an update with the old
 /// properties) leaves on the client: the described ones without either
 /// placeholder, so the portal's URLs that Custom::ClientCallbacks wrote
@@ -104,6 +117,38 @@ mod tests {
             callback_urls: strings(callbacks),
             logout_urls: strings(logouts),
         }
+    }
+
+    #[test]
+    fn only_the_untouched_client_of_the_same_create_is_a_twin() {
+        let p = properties(PLACEHOLDER);
+        let made = |name: &str, callbacks: &[&str], logouts: &[&str]| {
+            let strings = |urls: &[&str]| urls.iter().map(|u| u.to_string()).collect::<Vec<_>>();
+            UserPoolClientType::builder()
+                .client_name(name)
+                .set_callback_urls(Some(strings(callbacks)))
+                .set_logout_urls(Some(strings(logouts)))
+                .allowed_o_auth_flows(OAuthFlowType::Code)
+                .supported_identity_providers("COGNITO")
+                .build()
+        };
+        let name = p.client_name.as_str();
+        assert!(is_unanswered_twin(
+            &made(name, &[PLACEHOLDER], &[PLACEHOLDER]),
+            &p
+        ));
+        assert!(!is_unanswered_twin(
+            &made("other", &[PLACEHOLDER], &[PLACEHOLDER]),
+            &p
+        ));
+        // SageMaker added a portal: the client is in use.
+        let in_use = made(name, &[PLACEHOLDER, PORTAL_CB], &[PLACEHOLDER, PORTAL_OUT]);
+        assert!(!is_unanswered_twin(&in_use, &p));
+        assert!(!is_unanswered_twin(&made(name, &[NEXT], &[NEXT]), &p));
+        assert!(!is_unanswered_twin(
+            &client(&[PLACEHOLDER], &[PLACEHOLDER]),
+            &p
+        ));
     }
 
     #[test]

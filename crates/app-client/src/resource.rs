@@ -23,6 +23,10 @@ impl AppClient {
             client_name: p.client_name.clone(),
             detail,
         };
+        if let Some(client_id) = self.unanswered_twin(p).await.map_err(failed)? {
+            tracing::info!(%client_id, user_pool_id = %p.user_pool_id, "adopted the app client an earlier delivery of this event created");
+            return Ok(Outcome::new(client_id));
+        }
         let created = decide::create_request(p)
             .send_with(&self.cognito)
             .await
@@ -33,6 +37,43 @@ impl AppClient {
             .ok_or_else(|| failed("the answer held no client id".to_owned()))?;
         tracing::info!(%client_id, user_pool_id = %p.user_pool_id, "created the app client");
         Ok(Outcome::new(client_id))
+    }
+
+    /// The client an earlier delivery of this Create made before it crashed
+    /// or lost its answer (Lambda then delivers the event again, and may
+    /// deliver any event twice): same name, nothing on it but the
+    /// placeholder. Adopting it leaves no second client behind.
+    async fn unanswered_twin(&self, p: &AppClientProperties) -> Result<Option<String>, String> {
+        let mut next_token = None;
+        loop {
+            let page = self
+                .cognito
+                .list_user_pool_clients()
+                .user_pool_id(&p.user_pool_id)
+                .max_results(60)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .map_err(|error| aws_detail(&error))?;
+            for summary in page.user_pool_clients() {
+                let (Some(client_id), true) = (
+                    summary.client_id(),
+                    summary.client_name() == Some(p.client_name.as_str()),
+                ) else {
+                    continue;
+                };
+                let described = describe_app_client(&self.cognito, &p.user_pool_id, client_id)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                if decide::is_unanswered_twin(&described, p) {
+                    return Ok(Some(client_id.to_owned()));
+                }
+            }
+            next_token = page.next_token;
+            if next_token.is_none() {
+                return Ok(None);
+            }
+        }
     }
 
     async fn update_client(

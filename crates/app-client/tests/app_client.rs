@@ -279,3 +279,32 @@ async fn fixtures_parse_and_run() {
     }
     assert_eq!(s.client_count(&s.pool).await, 0, "deleted");
 }
+
+/// Lambda delivers an event again after a crash (and may deliver any event
+/// twice): the second Create adopts the untouched client of the first; a
+/// client already in use (the portal's URLs on it) is never adopted.
+#[tokio::test]
+async fn a_redelivered_create_adopts_its_client_instead_of_making_a_second() {
+    let s = setup().await;
+    let event = RESOURCE.create(properties(&s.pool, "portal", PLACEHOLDER));
+    let first = s.local.function.send(event.clone()).await;
+    first.assert_success();
+    // The same event; its own RequestId only so that this sink tells the
+    // two answers apart.
+    let mut redelivered = event;
+    redelivered["RequestId"] = json!(harness::new_request_id());
+    let again = s.local.function.send(redelivered).await;
+    again.assert_success();
+    assert_eq!(again.physical_id(), first.physical_id());
+    assert_eq!(s.client_count(&s.pool).await, 1);
+
+    s.write_portal_urls(first.physical_id()).await;
+    let later = s
+        .local
+        .function
+        .send(RESOURCE.create(properties(&s.pool, "portal", PLACEHOLDER)))
+        .await;
+    later.assert_success();
+    assert_ne!(later.physical_id(), first.physical_id());
+    assert_eq!(s.client_count(&s.pool).await, 2);
+}

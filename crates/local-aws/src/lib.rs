@@ -7,12 +7,15 @@
 //!   (over http, or https with a certificate from [`tls`]);
 //! - [`runtime_api`]: a Lambda Runtime API host that runs a function binary
 //!   as a real bootstrap;
-//! - [`triggers`]: Cognito's trigger events and what it makes of the answers.
+//! - [`triggers`]: Cognito's trigger events and what it makes of the answers;
+//! - [`fault_proxy`]: throttling, 5xx, slow and lost answers in front of an
+//!   emulator.
 //!
 //! Every server listens on 127.0.0.1 on a free port and stops when its handle
 //! is dropped, so tests can run in parallel.
 
 pub mod cognito;
+pub mod fault_proxy;
 pub mod harness;
 pub mod moto;
 pub mod runtime_api;

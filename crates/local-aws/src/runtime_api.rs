@@ -388,6 +388,19 @@ impl FunctionHost {
             .map(|process| process.pid)
     }
 
+    /// Kills the running bootstrap now, as an execution environment that
+    /// crashed: an open invocation ends as [`Outcome::Crashed`] and the next
+    /// invoke is a cold start. Nothing happens when no process runs.
+    pub fn crash(&self) {
+        let kill = lock(&self.shared.state)
+            .process
+            .as_mut()
+            .and_then(|process| process.kill.take());
+        if let Some(kill) = kill {
+            let _ = kill.send(());
+        }
+    }
+
     /// `AWS_LAMBDA_LOG_STREAM_NAME` of the current execution environment
     /// (`<yyyy/mm/dd>/[$LATEST]<32 hex>`); before the first invoke, the one
     /// the first process will get. A new process gets a new stream.

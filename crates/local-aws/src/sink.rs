@@ -10,8 +10,9 @@
 //! The checks, in order:
 //!
 //! 1. a method other than `PUT` -> `405 MethodNotAllowed`;
-//! 2. a status queued with [`ResponseSink::script`] -> that status (a
-//!    transient S3 failure happens before any other check);
+//! 2. a status queued with [`ResponseSink::script_for`] for the request's
+//!    key, or else with [`ResponseSink::script`] -> that status (a transient
+//!    S3 failure happens before any other check);
 //! 3. a path outside `/cloudformation-responses/` -> `404 NoSuchBucket`;
 //! 4. a missing or wrong `X-Amz-Signature` -> `403 SignatureDoesNotMatch`;
 //! 5. a non-empty `Content-Type` -> `403 SignatureDoesNotMatch`;
@@ -22,7 +23,7 @@
 //!
 //! Every request is recorded, refused ones included.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -85,6 +86,8 @@ struct Shared {
     signature: String,
     puts: Mutex<Vec<RecordedPut>>,
     script: Mutex<VecDeque<u16>>,
+    /// Statuses queued for one key ([`ResponseSink::script_for`]).
+    keyed: Mutex<HashMap<String, VecDeque<u16>>>,
     /// Bumped (to the number of recorded requests) after every request.
     recorded: watch::Sender<usize>,
 }
@@ -125,6 +128,7 @@ impl ResponseSink {
             signature: random_hex(32),
             puts: Mutex::new(Vec::new()),
             script: Mutex::new(VecDeque::new()),
+            keyed: Mutex::new(HashMap::new()),
             recorded,
         });
         let app = Router::new()
@@ -186,6 +190,16 @@ impl ResponseSink {
     /// They are recorded with that status.
     pub fn script(&self, statuses: impl IntoIterator<Item = u16>) {
         lock(&self.shared.script).extend(statuses);
+    }
+
+    /// The next PUT requests to `key`, one per status, are answered with
+    /// these statuses; other keys are not affected. For one event's response
+    /// when others may be sent meanwhile.
+    pub fn script_for(&self, key: &str, statuses: impl IntoIterator<Item = u16>) {
+        lock(&self.shared.keyed)
+            .entry(key.to_owned())
+            .or_default()
+            .extend(statuses);
     }
 
     /// Every request received so far, in order, refused ones included.
@@ -268,6 +282,7 @@ async fn handle(
 
     let (status, response) = decide(
         &shared,
+        &key,
         &method,
         &uri,
         in_bucket.is_some(),
@@ -293,8 +308,10 @@ async fn handle(
     response
 }
 
+#[allow(clippy::too_many_arguments)]
 fn decide(
     shared: &Shared,
+    key: &str,
     method: &Method,
     uri: &Uri,
     in_bucket: bool,
@@ -315,7 +332,10 @@ fn decide(
             &extra,
         );
     }
-    let scripted = lock(&shared.script).pop_front();
+    let keyed = lock(&shared.keyed)
+        .get_mut(key)
+        .and_then(VecDeque::pop_front);
+    let scripted = keyed.or_else(|| lock(&shared.script).pop_front());
     if let Some(code) = scripted {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_success() {

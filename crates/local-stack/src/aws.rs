@@ -58,6 +58,12 @@ pub const WAFV2: Service = Service {
     signing_name: "wafv2",
     sagemaker: false,
 };
+pub const SSM: Service = Service {
+    name: "SSM",
+    target_prefix: "AmazonSSM",
+    signing_name: "ssm",
+    sagemaker: false,
+};
 pub const SAGEMAKER: Service = Service {
     name: "SageMaker",
     target_prefix: "SageMaker",

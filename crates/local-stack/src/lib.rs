@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod engine;
+pub mod faults;
 pub mod graph;
 pub mod lifecycle;
 pub mod params;
@@ -37,6 +38,8 @@ pub struct Options {
     /// Where the functions' logs are written.
     pub log_dir: Option<PathBuf>,
     pub quiet: bool,
+    /// Injected faults (the soak); none in a normal run.
+    pub faults: Option<faults::Faults>,
 }
 
 /// Anything that stops a run.
@@ -105,6 +108,7 @@ pub async fn run(
         },
         options.bin_dir.clone(),
         options.log_dir.clone(),
+        options.faults.clone(),
     )
     .await
     .map_err(|e| RunError::Other(format!("cannot start the response sink: {e}")))?;

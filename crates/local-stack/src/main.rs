@@ -67,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
         bin_dir: PathBuf::from("target/debug"),
         log_dir: None,
         quiet: false,
+        faults: None,
     };
     let mut state_dir = PathBuf::from(".local");
     let mut config_file = PathBuf::from("samconfig.toml");

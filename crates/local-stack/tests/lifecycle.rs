@@ -61,6 +61,7 @@ async fn options(template: PathBuf, params: &[&str]) -> Options {
         bin_dir: bin_dir().await,
         log_dir: None,
         quiet: true,
+        faults: None,
     }
 }
 

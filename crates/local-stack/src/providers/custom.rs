@@ -5,9 +5,15 @@
 use super::{
     Created, Pending, ProviderError, Providers, Resource, ResourceProvider, Support, text,
 };
-use local_aws::runtime_api::{FunctionHost, Outcome};
+use crate::faults::{Crash, Delivery};
+use local_aws::runtime_api::{FunctionHost, Invocation, Outcome};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// How often Lambda retries a failed asynchronous invocation by default
+/// (`MaximumRetryAttempts`).
+const LAMBDA_ASYNC_RETRIES: usize = 2;
 
 pub(super) const PROVIDERS: &[&dyn ResourceProvider] = &[&CustomResource];
 
@@ -101,6 +107,21 @@ impl ResourceProvider for CustomResource {
     }
 }
 
+/// Invokes the function with `event` as Lambda delivers an asynchronous
+/// invocation: one whose environment crashed is retried, twice by default
+/// (Lambda also retries timeouts and errors, after minutes; locally only a
+/// crash, which costs nothing, is).
+async fn deliver(host: &FunctionHost, event: &Value, timeout: Duration) -> Invocation {
+    let mut invocation = host.invoke(event.clone(), timeout).await;
+    for _ in 0..LAMBDA_ASYNC_RETRIES {
+        if !matches!(invocation.outcome, Outcome::Crashed { .. }) {
+            break;
+        }
+        invocation = host.invoke(event.clone(), timeout).await;
+    }
+    invocation
+}
+
 /// CloudFormation hands custom resources every scalar as a string.
 pub fn stringify(value: &Value) -> Value {
     match value {
@@ -173,7 +194,33 @@ impl Providers {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(event.clone());
-        let invocation = host.invoke(event, function.timeout).await;
+        let delivery = match &self.faults {
+            Some(faults) => {
+                let crashing = Arc::clone(&function);
+                let crash: Crash = Arc::new(move || {
+                    if let Some(host) = crashing.host.get() {
+                        host.crash();
+                    }
+                });
+                faults.events.deliver(&event, crash)
+            }
+            None => Delivery::default(),
+        };
+        if !delivery.response_statuses.is_empty() {
+            self.sink
+                .script_for(&request_id, delivery.response_statuses.iter().copied());
+        }
+        let invocation = deliver(host, &event, function.timeout).await;
+        if delivery.duplicate {
+            // The second delivery's answer is recorded by the sink; the
+            // first accepted response is the one CloudFormation acts on.
+            deliver(host, &event, function.timeout).await;
+        }
+        if let Some(faults) = &self.faults {
+            faults
+                .events
+                .delivered(&event, &self.sink.puts_for(&request_id));
+        }
         self.save_logs(&function, host);
         let service_timeout = text(props, "ServiceTimeout").parse().unwrap_or(3600u64);
         // The function PUTs before it returns; a short grace covers a PUT

@@ -172,7 +172,10 @@ impl Providers {
             local_aws::REGION,
             local_aws::ACCOUNT_ID
         );
-        let endpoints = self.aws.endpoints();
+        let endpoints = self
+            .faults
+            .as_ref()
+            .map_or_else(|| self.aws.endpoints(), |faults| &faults.function_endpoints);
         // The template's variables (Globals merged), as Lambda sets them;
         // then the local switches, which point the SDKs at the emulators.
         let mut env = function_environment(logical_id, props)?;
@@ -199,7 +202,10 @@ impl Providers {
                 .unwrap_or(128),
             env,
         };
-        let timeout = Duration::from_secs(text(props, "Timeout").parse().unwrap_or(3));
+        let mut timeout = Duration::from_secs(text(props, "Timeout").parse().unwrap_or(3));
+        if let Some(cap) = self.faults.as_ref().and_then(|f| f.max_function_timeout) {
+            timeout = timeout.min(cap);
+        }
         let function = Function {
             spec,
             timeout,

@@ -22,6 +22,7 @@ pub use custom::stringify;
 pub use lambda::function_environment;
 
 use crate::aws::{self, AwsError};
+use crate::faults::Faults;
 use lambda::Function;
 use local_aws::sink::ResponseSink;
 use serde_json::{Map, Value};
@@ -258,6 +259,7 @@ pub struct Providers {
     log_dir: Option<PathBuf>,
     functions: Mutex<BTreeMap<String, Arc<Function>>>,
     sink: ResponseSink,
+    faults: Option<Faults>,
     /// The events sent to custom resources, for [`Providers::take_sent`].
     sent: Mutex<Vec<Value>>,
 }
@@ -342,6 +344,7 @@ impl Providers {
         stack: StackInfo,
         bin_dir: PathBuf,
         log_dir: Option<PathBuf>,
+        faults: Option<Faults>,
     ) -> std::io::Result<Self> {
         Ok(Self {
             aws: aws::Client::new(endpoints)?,
@@ -350,6 +353,7 @@ impl Providers {
             log_dir,
             functions: Mutex::new(BTreeMap::new()),
             sink: ResponseSink::start().await?,
+            faults,
             sent: Mutex::new(Vec::new()),
         })
     }
