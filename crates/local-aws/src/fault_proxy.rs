@@ -88,17 +88,7 @@ impl FaultProxy {
             policy,
         });
         let app = Router::new().fallback(handle).with_state(shared);
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::warn!(%error, "fault proxy stopped with an error");
-            }
-        });
+        let (shutdown, task) = crate::spawn_server(listener, app, "fault proxy");
         Ok(Self {
             addr,
             shutdown: Some(shutdown),

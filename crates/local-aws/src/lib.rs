@@ -41,6 +41,34 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or(manifest)
 }
 
+/// Serves `app` on `listener` in a task until the sender is used or
+/// dropped; `what` names the server in a warning if it stops with an error.
+pub(crate) fn spawn_server<L>(
+    listener: L,
+    app: axum::Router,
+    what: &'static str,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+)
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.await;
+            })
+            .await;
+        if let Err(error) = served {
+            tracing::warn!(%error, "{what} stopped with an error");
+        }
+    });
+    (shutdown, task)
+}
+
 /// An HTTP client for the local servers, on the functions' network stack so
 /// that the tools link no second one.
 pub fn http_client() -> std::io::Result<reqwest::Client> {

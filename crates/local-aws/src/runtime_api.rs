@@ -255,17 +255,7 @@ impl FunctionHost {
             .route("/2018-06-01/runtime/init/error", post(init_error))
             .fallback(not_found)
             .with_state(Arc::clone(&shared));
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::warn!(%error, "runtime API server stopped with an error");
-            }
-        });
+        let (shutdown, server) = crate::spawn_server(listener, app, "runtime API server");
         Ok(Self {
             shared,
             addr,

@@ -134,17 +134,7 @@ impl ResponseSink {
         let app = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::warn!(%error, "response sink stopped with an error");
-            }
-        });
+        let (shutdown, task) = crate::spawn_server(listener, app, "response sink");
         Ok(Self {
             shared,
             addr,

@@ -85,6 +85,27 @@ fn strings(value: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// The `key` member of each item of `answer[list]`.
+fn listed(answer: &Value, list: &str, key: &str) -> BTreeSet<String> {
+    answer[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item[key].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// An attribute of the stack's workforce resource (none without one).
+fn workforce_attribute(state: &StackState, key: &str) -> BTreeSet<String> {
+    state
+        .resources
+        .values()
+        .filter(|d| d.resource_type == "Custom::PrivateWorkforce")
+        .filter_map(|d| d.attributes.get(key).and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     items.into_iter().map(str::to_owned).collect()
 }
@@ -155,90 +176,48 @@ impl World<'_> {
         let pools = self
             .call(COGNITO, "ListUserPools", json!({"MaxResults": 60}))
             .await?;
-        let found_pools: BTreeSet<String> = pools["UserPools"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p["Id"].as_str().map(str::to_owned))
-            .collect();
+        let found_pools = listed(&pools, "UserPools", "Id");
         compare(
             "user pools",
             found_pools.clone(),
             set(physical(state, "AWS::Cognito::UserPool")),
         );
-        let workforces = self.sagemaker.workforces();
-        let found_workforces = workforces
-            .iter()
-            .filter_map(|w| w["WorkforceName"].as_str())
-            .collect::<Vec<_>>();
-        let expected_workforces = state
-            .resources
-            .values()
-            .filter(|d| d.resource_type == "Custom::PrivateWorkforce")
-            .filter_map(|d| d.attributes.get("WorkforceName").and_then(Value::as_str))
-            .collect::<Vec<_>>();
+        let workforces = json!({"Workforces": self.sagemaker.workforces()});
         compare(
             "workforces",
-            set(found_workforces),
-            set(expected_workforces),
+            listed(&workforces, "Workforces", "WorkforceName"),
+            workforce_attribute(state, "WorkforceName"),
         );
         let teams = self
             .call(SAGEMAKER, "ListWorkteams", json!({"MaxResults": 100}))
             .await?;
-        let found_teams = teams["Workteams"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t["WorkteamArn"].as_str())
-            .collect::<Vec<_>>();
-        let expected_teams = state
-            .resources
-            .values()
-            .filter(|d| d.resource_type == "Custom::PrivateWorkforce")
-            .filter_map(|d| d.attributes.get("WorkteamArn").and_then(Value::as_str))
-            .collect::<Vec<_>>();
-        compare("work teams", set(found_teams), set(expected_teams));
+        compare(
+            "work teams",
+            listed(&teams, "Workteams", "WorkteamArn"),
+            workforce_attribute(state, "WorkteamArn"),
+        );
         for pool in &found_pools {
-            let clients = self
-                .call(
-                    COGNITO,
-                    "ListUserPoolClients",
-                    json!({"UserPoolId": pool, "MaxResults": 60}),
-                )
-                .await?;
-            let found = clients["UserPoolClients"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["ClientId"].as_str())
-                .collect::<Vec<_>>();
+            let in_pool = json!({"UserPoolId": pool, "MaxResults": 60});
+            let clients = self.call(COGNITO, "ListUserPoolClients", in_pool).await?;
             let expected = state
                 .resources
                 .values()
                 .filter(|d| d.resource_type == "Custom::AppClient")
                 .filter(|d| d.properties["UserPoolId"] == pool.as_str())
-                .map(|d| d.physical_id.as_str())
-                .collect::<Vec<_>>();
-            compare(&format!("app clients of {pool}"), set(found), set(expected));
-            let users = self
-                .call(
-                    COGNITO,
-                    "ListUsers",
-                    json!({"UserPoolId": pool, "Limit": 60}),
-                )
-                .await?;
-            let found = users["Users"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|u| u["Username"].as_str())
-                .collect::<Vec<_>>();
-            let expected = state
-                .pool_users()
-                .into_iter()
-                .map(|u| u.username)
-                .collect::<BTreeSet<_>>();
-            compare(&format!("users of {pool}"), set(found), expected);
+                .map(|d| d.physical_id.as_str());
+            compare(
+                &format!("app clients of {pool}"),
+                listed(&clients, "UserPoolClients", "ClientId"),
+                set(expected),
+            );
+            let in_pool = json!({"UserPoolId": pool, "Limit": 60});
+            let users = self.call(COGNITO, "ListUsers", in_pool).await?;
+            let expected = state.pool_users().into_iter().map(|u| u.username);
+            compare(
+                &format!("users of {pool}"),
+                listed(&users, "Users", "Username"),
+                expected.collect(),
+            );
         }
         if state.status == "DELETE_COMPLETE"
             && let Some(name) = prefix_parameter
