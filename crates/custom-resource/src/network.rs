@@ -13,12 +13,29 @@
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::sync::Arc;
 
-/// Configuration for the AWS SDK clients of a Lambda function: region and
-/// endpoint overrides from the environment as usual (`AWS_REGION`,
-/// `AWS_ENDPOINT_URL_<SERVICE>`), credentials from the environment only (what
-/// Lambda and `sam local invoke` provide), and this stack's HTTP client.
+/// Attempts per AWS call, the first included. The SDK's standard mode retries
+/// throttling, 5xx answers and transient network errors with jittered
+/// exponential backoff; its default of three attempts gives up on a short
+/// burst that CloudFormation's own handlers ride out, and a stack ends FAILED
+/// (the soak saw a stack delete fail on three throttled ListWorkteams in a
+/// row). Eight attempts with the backoff capped at 5 s wait about 13 s on
+/// average and 27 s at most, inside every function's deadline, which the
+/// protocol's own deadline guards anyway.
+pub const MAX_ATTEMPTS: u32 = 8;
+pub const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Configuration for the AWS SDK clients of a Lambda function: retries as
+/// [`MAX_ATTEMPTS`] says, region and endpoint overrides from the environment
+/// as usual (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>`), credentials from
+/// the environment only (what Lambda and `sam local invoke` provide), and
+/// this stack's HTTP client.
 pub async fn aws_config() -> aws_config::SdkConfig {
     aws_config_loader()
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_max_backoff(MAX_BACKOFF),
+        )
         .credentials_provider(
             aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
         )

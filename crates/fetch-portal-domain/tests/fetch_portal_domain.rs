@@ -247,3 +247,25 @@ async fn the_fixtures_parse_and_succeed() {
     deleted.assert_success();
     assert_eq!(deleted.physical_id(), given);
 }
+
+/// A burst of throttling longer than the SDK's default three attempts is
+/// ridden out (`custom_resource::network::MAX_ATTEMPTS`); one longer than
+/// that fails the event with SageMaker's error, as it must.
+#[tokio::test]
+async fn a_burst_of_throttling_is_ridden_out_and_only_an_endless_one_fails() {
+    let s = setup().await;
+    s.create_workforce(WORKFORCE).await;
+    let attempts = custom_resource::network::MAX_ATTEMPTS;
+    s.emulator.throttle_next(attempts - 1);
+    let answered = s
+        .function
+        .send(RESOURCE.create(json!({ "WorkforceName": WORKFORCE })))
+        .await;
+    answered.assert_success();
+    s.emulator.throttle_next(attempts);
+    let answered = s
+        .function
+        .send(RESOURCE.create(json!({ "WorkforceName": WORKFORCE })))
+        .await;
+    answered.assert_failed_naming(&["ThrottlingException"]);
+}

@@ -250,7 +250,6 @@ async fn lifecycle_run(
             max_function_timeout: Some(FUNCTION_TIMEOUT),
         }),
     };
-    let progress = Progress::new(true);
     let mut state = StackState::new(&name);
     let mut statuses = Vec::new();
     let updates = 1 + rng.below(config.max_updates.max(1));
@@ -271,14 +270,16 @@ async fn lifecycle_run(
         }
         let is_delete = matches!(command, Command::Delete);
         chaos.begin_step(lifecycle.step + 1, true);
+        let progress = Progress::new(true);
         let outcome =
             local_stack::run(command, &emu.endpoints, &options, &mut state, &progress).await;
-        lifecycle.settle(report, &state, &outcome).await;
+        lifecycle.settle(report, &state, &outcome, &progress).await;
         statuses.push(state.status.clone());
         if is_delete && state.status != "DELETE_COMPLETE" {
             // A refused response left the delete unfinished: delete again,
             // as the user would, without faults.
             chaos.begin_step(lifecycle.step + 1, false);
+            let progress = Progress::new(true);
             let outcome = local_stack::run(
                 Command::Delete,
                 &emu.endpoints,
@@ -287,7 +288,7 @@ async fn lifecycle_run(
                 &progress,
             )
             .await;
-            lifecycle.settle(report, &state, &outcome).await;
+            lifecycle.settle(report, &state, &outcome, &progress).await;
             statuses.push(state.status.clone());
         }
     }
@@ -319,6 +320,7 @@ impl Lifecycle<'_> {
         report: &mut Report,
         state: &StackState,
         outcome: &Result<(), local_stack::RunError>,
+        progress: &Progress,
     ) {
         self.step += 1;
         let step = self.step;
@@ -348,6 +350,20 @@ impl Lifecycle<'_> {
                 .into_iter()
                 .map(|problem| format!("step {step} ({}): {problem}", state.status)),
         );
+        // What the stack reported, to read the problems by.
+        if !problems.is_empty()
+            && let Err(local_stack::RunError::Stack(error)) = outcome
+        {
+            problems.push(format!("step {step}: the stack reported: {error}"));
+            for event in progress.events() {
+                if event.status.ends_with("_FAILED") && !event.reason.is_empty() {
+                    problems.push(format!(
+                        "step {step}: {} {}: {}",
+                        event.logical_id, event.status, event.reason
+                    ));
+                }
+            }
+        }
         report
             .violations
             .extend(problems.into_iter().map(|what| Violation {
