@@ -177,6 +177,35 @@ pub struct Identity<'a> {
     pub client_id: &'a str,
 }
 
+/// Which addresses reach the portal: IPv4 only (what SageMaker gives a
+/// workforce created without one) or IPv4 and IPv6 (`dualstack`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IpAddressType {
+    #[default]
+    Ipv4,
+    Dualstack,
+}
+
+impl IpAddressType {
+    /// The API's values (WorkforceIpAddressType).
+    pub const VALUES: [&'static str; 2] = ["ipv4", "dualstack"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ipv4" => Some(Self::Ipv4),
+            "dualstack" => Some(Self::Dualstack),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dualstack => "dualstack",
+        }
+    }
+}
+
 /// A workforce as DescribeWorkforce / ListWorkforces report it, reduced to
 /// what the functions look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +219,7 @@ pub struct Observed {
     pub client_id: Option<String>,
     /// Canonical order.
     pub source_ip_cidrs: Vec<String>,
+    pub ip_address_type: IpAddressType,
     pub vpc: Option<VpcConfig>,
 }
 
@@ -219,7 +249,7 @@ impl Observed {
 
 #[cfg(feature = "sagemaker")]
 mod from_sdk {
-    use super::{Observed, Status, VpcConfig, canonical};
+    use super::{IpAddressType, Observed, Status, VpcConfig, canonical};
     use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus};
 
     impl From<Option<&WorkforceStatus>> for Status {
@@ -255,6 +285,10 @@ mod from_sdk {
                 source_ip_cidrs: workforce
                     .source_ip_config()
                     .map(|config| canonical(config.cidrs()))
+                    .unwrap_or_default(),
+                ip_address_type: workforce
+                    .ip_address_type()
+                    .and_then(|t| IpAddressType::parse(t.as_str()))
                     .unwrap_or_default(),
                 vpc,
             }
@@ -357,6 +391,18 @@ mod tests {
     }
 
     #[test]
+    fn ip_address_types_read_back_as_written() {
+        for text in IpAddressType::VALUES {
+            assert_eq!(
+                IpAddressType::parse(text).map(IpAddressType::as_str),
+                Some(text)
+            );
+        }
+        assert_eq!(IpAddressType::parse("IPv4"), None);
+        assert_eq!(IpAddressType::default(), IpAddressType::Ipv4);
+    }
+
+    #[test]
     fn identity_needs_name_pool_and_client() {
         let observed = Observed {
             name: "wf".into(),
@@ -367,6 +413,7 @@ mod tests {
             user_pool_id: Some("us-east-1_A".into()),
             client_id: Some("c".into()),
             source_ip_cidrs: vec![],
+            ip_address_type: IpAddressType::Ipv4,
             vpc: None,
         };
         let identity = Identity {

@@ -5,7 +5,7 @@
 
 use crate::error::WorkforceError;
 use crate::properties::WorkforceProperties;
-pub use aws_rules::sagemaker::{Identity, Observed, Status, VpcConfig, canonical};
+pub use aws_rules::sagemaker::{Identity, IpAddressType, Observed, Status, VpcConfig, canonical};
 use aws_sdk_sagemaker::types::Workteam;
 use std::time::Duration;
 
@@ -135,6 +135,7 @@ pub struct Changes {
     /// `SourceIpConfig{Cidrs: []}`, the way an unrestricted workforce
     /// describes itself).
     pub source_ip_cidrs: Option<Vec<String>>,
+    pub ip_address_type: Option<IpAddressType>,
     pub vpc: Option<VpcChange>,
 }
 
@@ -157,11 +158,14 @@ pub fn changes(desired: &WorkforceProperties, observed: &Observed) -> Option<Cha
         (None, Some(_)) => Some(VpcChange::Remove),
         (None, None) => None,
     };
-    if source_ip_cidrs.is_none() && vpc.is_none() {
+    let wanted = desired.ip_address_type();
+    let ip_address_type = (wanted != observed.ip_address_type).then_some(wanted);
+    if source_ip_cidrs.is_none() && ip_address_type.is_none() && vpc.is_none() {
         None
     } else {
         Some(Changes {
             source_ip_cidrs,
+            ip_address_type,
             vpc,
         })
     }
@@ -418,6 +422,7 @@ mod tests {
             user_pool_id: Some(pool.into()),
             client_id: Some(client.into()),
             source_ip_cidrs: Vec::new(),
+            ip_address_type: IpAddressType::Ipv4,
             vpc: None,
         }
     }
@@ -728,6 +733,7 @@ mod tests {
             changes(&desired, &live),
             Some(Changes {
                 source_ip_cidrs: Some(vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()]),
+                ip_address_type: None,
                 vpc: None
             })
         );
@@ -741,9 +747,29 @@ mod tests {
             changes(&desired, &live),
             Some(Changes {
                 source_ip_cidrs: Some(Vec::new()),
+                ip_address_type: None,
                 vpc: None
             })
         );
+    }
+
+    #[test]
+    fn the_ip_address_type_is_sent_when_it_differs_absent_meaning_ipv4() {
+        let mut desired = properties("wf", POOL, CLIENT);
+        let mut live = workforce("wf", POOL, CLIENT, Status::Active);
+        desired.ip_address_type = Some("dualstack".into());
+        desired.source_ip_cidrs = vec!["2001:db8::/32".into()];
+        let both = changes(&desired, &live).unwrap();
+        assert_eq!(both.ip_address_type, Some(IpAddressType::Dualstack));
+        assert_eq!(both.source_ip_cidrs, Some(vec!["2001:db8::/32".into()]));
+        live.ip_address_type = IpAddressType::Dualstack;
+        live.source_ip_cidrs = vec!["2001:db8::/32".into()];
+        assert_eq!(changes(&desired, &live), None);
+        // Without the property the workforce goes back to SageMaker's default.
+        desired.ip_address_type = None;
+        desired.source_ip_cidrs.clear();
+        let back = changes(&desired, &live).unwrap();
+        assert_eq!(back.ip_address_type, Some(IpAddressType::Ipv4));
     }
 
     #[test]
@@ -758,6 +784,7 @@ mod tests {
             changes(&desired, &live),
             Some(Changes {
                 source_ip_cidrs: None,
+                ip_address_type: None,
                 vpc: Some(VpcChange::Set(wanted.clone()))
             })
         );
@@ -770,6 +797,7 @@ mod tests {
             changes(&desired, &live),
             Some(Changes {
                 source_ip_cidrs: None,
+                ip_address_type: None,
                 vpc: Some(VpcChange::Remove)
             })
         );

@@ -2,7 +2,7 @@
 //! SageMaker's model put on them, checked before any AWS call.
 
 pub use aws_rules::sagemaker::{
-    Identity, VpcConfig, canonical, is_workforce_name, workforce_name_problem,
+    Identity, IpAddressType, VpcConfig, canonical, is_workforce_name, workforce_name_problem,
 };
 use aws_rules::shown;
 use aws_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
@@ -45,6 +45,10 @@ pub struct WorkforceProperties {
     pub client_id: String,
     #[serde(default, deserialize_with = "cfn::string_list")]
     pub source_ip_cidrs: Vec<String>,
+    /// `ipv4` or `dualstack`; empty or absent means `ipv4`, SageMaker's
+    /// default.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub ip_address_type: Option<String>,
     /// Empty means absent: templates often pass `""` from an optional parameter.
     #[serde(default, deserialize_with = "optional_string")]
     pub vpc_id: Option<String>,
@@ -79,6 +83,14 @@ impl WorkforceProperties {
             user_pool_id: &self.user_pool_id,
             client_id: &self.client_id,
         }
+    }
+
+    /// The IP address type asked for (meaningful once `validate` passed).
+    pub fn ip_address_type(&self) -> IpAddressType {
+        self.ip_address_type
+            .as_deref()
+            .and_then(IpAddressType::parse)
+            .unwrap_or_default()
     }
 
     /// The work team description to send: the property, or the default.
@@ -171,6 +183,21 @@ impl Properties for WorkforceProperties {
                 ),
             ));
         }
+        if let Some(given) = &self.ip_address_type
+            && IpAddressType::parse(given).is_none()
+        {
+            return Err(InvalidProperty::new(
+                "IpAddressType",
+                format!(
+                    "must be one of {} (got {})",
+                    IpAddressType::VALUES.join(", "),
+                    shown(given)
+                ),
+            ));
+        }
+        // An IPv6 range on an ipv4 workforce is not refused here: validation
+        // also runs for Delete and for a rollback's Update, and stacks made
+        // before IpAddressType existed may hold one (README, Update).
         for (index, cidr) in self.source_ip_cidrs.iter().enumerate() {
             if let Some(problem) = cidr_problem(cidr) {
                 return Err(InvalidProperty::new(
@@ -494,6 +521,22 @@ mod tests {
         let error = rule_broken(with("SourceIpCidrs", json!(["10.0.0.0/8", "10.1.0.0/40"])));
         assert_eq!(error.property, "SourceIpCidrs");
         assert!(error.rule.starts_with("item 1 "), "{error}");
+    }
+
+    #[test]
+    fn the_ip_address_type_is_one_of_two_and_empty_means_ipv4() {
+        let mut dual = with("SourceIpCidrs", json!(["10.0.0.0/8", "2001:db8::/32"]));
+        dual["IpAddressType"] = json!("dualstack");
+        let parsed: WorkforceProperties = serde_json::from_value(dual).unwrap();
+        assert!(parsed.validate().is_ok());
+        assert_eq!(parsed.ip_address_type(), IpAddressType::Dualstack);
+        // Empty, as a template passes an unset parameter: SageMaker's default.
+        let empty: WorkforceProperties =
+            serde_json::from_value(with("IpAddressType", json!(""))).unwrap();
+        assert_eq!(empty.ip_address_type(), IpAddressType::Ipv4);
+        let error = rule_broken(with("IpAddressType", json!("IPv6")));
+        assert_eq!(error.property, "IpAddressType");
+        assert!(error.rule.contains("ipv4, dualstack"), "{error}");
     }
 
     #[test]

@@ -1,15 +1,15 @@
 //! `Custom::PrivateWorkforce`: the SageMaker calls around the decisions.
 
 use crate::decide::{
-    self, BeforeDelete, Changes, CognitoMember, Existing, Observed, ObservedTeam, OldWorkforce,
-    Ownership, Poll, TeamPlan, UpdatePlan, VpcChange,
+    self, BeforeDelete, Changes, CognitoMember, Existing, IpAddressType, Observed, ObservedTeam,
+    OldWorkforce, Ownership, Poll, TeamPlan, UpdatePlan, VpcChange,
 };
 use crate::error::WorkforceError;
 use crate::properties::{self, VpcConfig, WorkforceProperties};
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
     CognitoConfig, CognitoMemberDefinition, MemberDefinition, SourceIpConfig,
-    WorkforceVpcConfigRequest,
+    WorkforceIpAddressType, WorkforceVpcConfigRequest,
 };
 use custom_resource::{Context, CustomResource, Outcome};
 use std::time::Duration;
@@ -215,6 +215,10 @@ impl PrivateWorkforce {
         if let Some(vpc) = p.vpc() {
             request = request.workforce_vpc_config(vpc_request(Some(&vpc)));
         }
+        // Only dual-stack is sent: ipv4 is what a workforce without one gets.
+        if p.ip_address_type() == IpAddressType::Dualstack {
+            request = request.ip_address_type(ip_address_type(IpAddressType::Dualstack));
+        }
         request.send().await.map_err(|error| {
             WorkforceError::aws(
                 "CreateWorkforce",
@@ -258,6 +262,9 @@ impl PrivateWorkforce {
         let mut request = self.client.update_workforce().workforce_name(name);
         if let Some(cidrs) = &changes.source_ip_cidrs {
             request = request.source_ip_config(source_ip_config(cidrs));
+        }
+        if let Some(wanted) = changes.ip_address_type {
+            request = request.ip_address_type(ip_address_type(wanted));
         }
         match &changes.vpc {
             Some(VpcChange::Set(vpc)) => {
@@ -505,6 +512,10 @@ fn member_definition(member: &CognitoMember) -> MemberDefinition {
                 .build(),
         )
         .build()
+}
+
+fn ip_address_type(wanted: IpAddressType) -> WorkforceIpAddressType {
+    WorkforceIpAddressType::from(wanted.as_str())
 }
 
 fn source_ip_config(cidrs: &[String]) -> SourceIpConfig {

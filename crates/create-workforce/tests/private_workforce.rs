@@ -826,3 +826,46 @@ async fn rule_unknown_properties_are_refused() {
     )
     .await;
 }
+
+/// Dual-stack at Create, then back to IPv4 in place: one UpdateWorkforce
+/// carrying the type and the CIDRs together, never a replacement.
+#[tokio::test]
+async fn the_ip_address_type_is_set_at_create_and_changed_in_place() {
+    let s = setup().await;
+    let dual = with(
+        with(
+            props("labelers"),
+            "SourceIpCidrs",
+            json!(["198.51.100.0/24", "2001:db8::/32"]),
+        ),
+        "IpAddressType",
+        json!("dualstack"),
+    );
+    s.create(dual.clone()).await.assert_success();
+    let live = s.workforce("labelers").unwrap();
+    assert_eq!(live["IpAddressType"], "dualstack");
+
+    let ipv4 = with(
+        with(
+            props("labelers"),
+            "SourceIpCidrs",
+            json!(["198.51.100.0/24"]),
+        ),
+        "IpAddressType",
+        json!("ipv4"),
+    );
+    s.update("labelers", ipv4.clone(), dual)
+        .await
+        .assert_success();
+    let live = s.workforce("labelers").unwrap();
+    assert_eq!(live["IpAddressType"], "ipv4");
+    assert_eq!(live["SourceIpConfig"]["Cidrs"], json!(["198.51.100.0/24"]));
+    assert_eq!(s.count("UpdateWorkforce"), 1);
+    assert_eq!(s.count("CreateWorkforce"), 1);
+
+    // The same type again (the template's default): no call at all.
+    s.update("labelers", ipv4.clone(), ipv4)
+        .await
+        .assert_success();
+    assert_eq!(s.count("UpdateWorkforce"), 1);
+}

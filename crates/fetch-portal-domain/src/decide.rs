@@ -65,6 +65,7 @@ mod tests {
             user_pool_id: None,
             client_id: None,
             source_ip_cidrs: vec![],
+            ip_address_type: aws_rules::sagemaker::IpAddressType::Ipv4,
             vpc: None,
         }
     }

@@ -1621,3 +1621,67 @@ async fn a_stack_with_the_native_app_client_upgrades_to_the_custom_one() {
         std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
     }
 }
+
+/// `IpAddressType` with IPv6 ranges: deployed dual-stack, then back to
+/// IPv4 in place (the same workforce, the portal URL unchanged).
+#[tokio::test]
+async fn a_dual_stack_workforce_is_deployed_and_changed_back_in_place() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut state = StackState::new("lifecycle-test");
+    let dual = options(
+        template(),
+        &[
+            "IpAddressType=dualstack",
+            "SourceIpCidrs=198.51.100.0/24,2001:db8::/32",
+        ],
+    )
+    .await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &dual,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let name = output(&state, "WorkforceName");
+    let portal = output(&state, "PortalUrl");
+    let live = |emu: &Emulators| {
+        emu.sagemaker
+            .workforces()
+            .into_iter()
+            .find(|w| w["WorkforceName"] == name.as_str())
+            .unwrap()
+    };
+    let workforce = live(&emu);
+    assert_eq!(workforce["IpAddressType"], "dualstack");
+    let mut cidrs: Vec<String> =
+        serde_json::from_value(workforce["SourceIpConfig"]["Cidrs"].clone()).unwrap();
+    cidrs.sort();
+    assert_eq!(cidrs, ["198.51.100.0/24", "2001:db8::/32"]);
+
+    updated(
+        &emu,
+        &progress,
+        &mut state,
+        &["IpAddressType=ipv4", "SourceIpCidrs=198.51.100.0/24"],
+    )
+    .await;
+    let workforce = live(&emu);
+    assert_eq!(workforce["IpAddressType"], "ipv4");
+    assert_eq!(
+        workforce["SourceIpConfig"]["Cidrs"],
+        serde_json::json!(["198.51.100.0/24"])
+    );
+    assert_eq!(output(&state, "PortalUrl"), portal, "updated in place");
+    assert_eq!(
+        emu.sagemaker
+            .calls()
+            .iter()
+            .filter(|c| c.as_str() == "CreateWorkforce")
+            .count(),
+        1
+    );
+}

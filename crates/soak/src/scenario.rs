@@ -10,7 +10,12 @@ pub type Parameters = BTreeMap<String, String>;
 
 const NAMES: &[&str] = &["soak-workforce", "soak-renamed"];
 const EMAILS: &[&str] = &["ana@example.com", "bo@example.com", "cy@example.com"];
-const CIDRS: &[&str] = &["10.0.0.0/16", "192.168.10.0/24", "203.0.113.0/24"];
+const CIDRS: &[&str] = &[
+    "10.0.0.0/16",
+    "192.168.10.0/24",
+    "203.0.113.0/24",
+    "2001:db8::/48",
+];
 /// Matches the template's AllowedPattern; SageMaker refuses it (prefix > 32).
 pub const REFUSED_CIDR: &str = "10.1.0.0/33";
 const SUBJECTS: &[&str] = &["Labeling invitation", "You are invited", "Welcome aboard"];
@@ -29,6 +34,7 @@ const CHANGEABLE: &[&str] = &[
     "WorkforceName",
     "InvitedUserEmails",
     "SourceIpCidrs",
+    "IpAddressType",
     "InviteEmailSubject",
     "InviteEmailMessage",
     "FeaturePlan",
@@ -47,6 +53,7 @@ fn draw(rng: &mut Rng, name: &str) -> String {
             }
             cidrs.join(",")
         }
+        "IpAddressType" => rng.pick(&["ipv4", "dualstack"]).to_string(),
         "InviteEmailSubject" => rng.pick(SUBJECTS).to_string(),
         "InviteEmailMessage" => rng.pick(MESSAGES).to_string(),
         "FeaturePlan" => rng.pick(PLANS).to_string(),

@@ -279,6 +279,13 @@ impl World<'_> {
                 parameter("SourceIpCidrs")
             ));
         }
+        if workforce["IpAddressType"] != parameter("IpAddressType") {
+            problems.push(format!(
+                "the workforce is {}, the parameters say {}",
+                workforce["IpAddressType"],
+                parameter("IpAddressType")
+            ));
+        }
         let client = self
             .call(
                 COGNITO,
