@@ -26,6 +26,9 @@ pub struct Rates {
     /// Only on the first event of a step: a refused answer fails the
     /// resource, and a rollback that cannot finish is not the point.
     pub response_403: u64,
+    /// Only on a step's first workforce event, for the same reason: a
+    /// rollback held past its deadline too is CloudFormation's
+    /// UPDATE_ROLLBACK_FAILED, which no resource can avoid.
     pub slow_workforce: u64,
 }
 
@@ -70,6 +73,7 @@ struct State {
     seed: u64,
     step: u64,
     events_in_step: u64,
+    workforce_events_in_step: u64,
     enabled: bool,
     /// Calls outside any event (the CustomMessage trigger during a user's
     /// creation) draw from here.
@@ -112,6 +116,7 @@ impl Chaos {
         let mut state = self.lock();
         state.step = step;
         state.events_in_step = 0;
+        state.workforce_events_in_step = 0;
         state.enabled = faults_on;
         state.refused_in_step = false;
         state.ambient = Some(Rng::derive(state.seed, &[step, u64::MAX]));
@@ -253,7 +258,10 @@ impl EventFaults for Chaos {
             }
             let settles = event["ResourceType"] == "Custom::PrivateWorkforce"
                 && event["RequestType"] != "Delete";
-            if settles && rng.percent(rates.slow_workforce) {
+            if settles {
+                state.workforce_events_in_step += 1;
+            }
+            if settles && state.workforce_events_in_step == 1 && rng.percent(rates.slow_workforce) {
                 current.slow_workforce = true;
                 (self.hold_workforces)(true);
                 count(state, SLOW_WORKFORCE);
