@@ -50,6 +50,8 @@ pub struct Violation {
     pub seed: u64,
     pub lifecycle: u64,
     pub what: String,
+    /// What the stack said about the step (its failed resources' reasons).
+    pub context: Vec<String>,
 }
 
 impl std::fmt::Display for Violation {
@@ -58,7 +60,11 @@ impl std::fmt::Display for Violation {
             f,
             "lifecycle {} (replay: --seed {} --only {}): {}",
             self.lifecycle, self.seed, self.lifecycle, self.what
-        )
+        )?;
+        for line in &self.context {
+            write!(f, "\n        {line}")?;
+        }
+        Ok(())
     }
 }
 
@@ -350,19 +356,19 @@ impl Lifecycle<'_> {
                 .into_iter()
                 .map(|problem| format!("step {step} ({}): {problem}", state.status)),
         );
-        // What the stack reported, to read the problems by.
+        // What the stack reported, to read the problems by (not counted).
+        let mut context = Vec::new();
         if !problems.is_empty()
             && let Err(local_stack::RunError::Stack(error)) = outcome
         {
-            problems.push(format!("step {step}: the stack reported: {error}"));
-            for event in progress.events() {
-                if event.status.ends_with("_FAILED") && !event.reason.is_empty() {
-                    problems.push(format!(
-                        "step {step}: {} {}: {}",
-                        event.logical_id, event.status, event.reason
-                    ));
-                }
-            }
+            context.push(format!("the stack reported: {error}"));
+            context.extend(
+                progress
+                    .events()
+                    .into_iter()
+                    .filter(|e| e.status.ends_with("_FAILED") && !e.reason.is_empty())
+                    .map(|e| format!("{} {}: {}", e.logical_id, e.status, e.reason)),
+            );
         }
         report
             .violations
@@ -370,6 +376,7 @@ impl Lifecycle<'_> {
                 seed: self.seed,
                 lifecycle: self.index,
                 what,
+                context: context.clone(),
             }));
     }
 }
