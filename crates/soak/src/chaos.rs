@@ -330,11 +330,12 @@ pub fn check_responses(delivery: &Delivery, responses: &[RecordedPut]) -> Vec<St
         && let Some(other) = accepted.iter().find(|a| decided(a) != decided(first))
     {
         problems.push(format!(
-            "answers disagree: {} {} then {} {}",
+            "answers disagree: {} {} then {} {} ({})",
             first["Status"],
             first["PhysicalResourceId"],
             other["Status"],
-            other["PhysicalResourceId"]
+            other["PhysicalResourceId"],
+            other["Reason"].as_str().unwrap_or("no reason")
         ));
     }
     problems
