@@ -123,12 +123,15 @@ pub enum SoakError {
 /// The emulators of one lifecycle, with fault proxies for the functions.
 struct Emulators {
     sagemaker: Arc<SageMakerEmulator>,
+    /// The lifecycle's faults, drawn from `seed`; it holds the SageMaker
+    /// emulator's workforces short of settling when a fault says so.
+    chaos: Arc<Chaos>,
     endpoints: Endpoints,
     function_endpoints: Endpoints,
     _proxies: [FaultProxy; 2],
 }
 
-async fn emulators(moto: &MotoServer, chaos: &Arc<Chaos>) -> Result<Emulators, SoakError> {
+async fn emulators(moto: &MotoServer, seed: u64, rates: Rates) -> Result<Emulators, SoakError> {
     let start = |e: std::io::Error| SoakError::Start(e.to_string());
     let sagemaker = Arc::new(
         SageMakerEmulator::start(EmulatorOptions {
@@ -138,6 +141,12 @@ async fn emulators(moto: &MotoServer, chaos: &Arc<Chaos>) -> Result<Emulators, S
         .await
         .map_err(start)?,
     );
+    let held = Arc::clone(&sagemaker);
+    let chaos = Arc::new(Chaos::new(
+        seed,
+        rates,
+        Box::new(move |on| held.never_settle(on)),
+    ));
     let endpoints = Endpoints {
         moto: moto.endpoint_url(),
         sagemaker: sagemaker.endpoint_url(),
@@ -154,6 +163,7 @@ async fn emulators(moto: &MotoServer, chaos: &Arc<Chaos>) -> Result<Emulators, S
             sagemaker: sagemaker_proxy.endpoint_url(),
         },
         sagemaker,
+        chaos,
         endpoints,
         _proxies: [moto_proxy, sagemaker_proxy],
     })
@@ -212,19 +222,8 @@ async fn lifecycle_run(
 ) -> Result<Vec<String>, SoakError> {
     let seed = Rng::derive(config.seed, &[i]).next_u64();
     let mut rng = Rng::new(seed);
-    let holder: Arc<std::sync::OnceLock<Arc<SageMakerEmulator>>> = Arc::default();
-    let hold = Arc::clone(&holder);
-    let chaos = Arc::new(Chaos::new(
-        seed,
-        config.rates,
-        Box::new(move |on| {
-            if let Some(emulator) = hold.get() {
-                emulator.never_settle(on);
-            }
-        }),
-    ));
-    let emu = emulators(moto, &chaos).await?;
-    let _ = holder.set(Arc::clone(&emu.sagemaker));
+    let emu = emulators(moto, seed, config.rates).await?;
+    let chaos = &emu.chaos;
     let aws = local_stack::aws::Client::new(emu.endpoints.clone())
         .map_err(|e| SoakError::Start(e.to_string()))?;
     let name = format!("soak-{i}");
@@ -233,7 +232,7 @@ async fn lifecycle_run(
             aws: &aws,
             sagemaker: &emu.sagemaker,
         },
-        chaos: &chaos,
+        chaos,
         seed: config.seed,
         index: i,
         prefix_parameter: format!("/sagemaker-workforce/{name}/domain-prefix"),
