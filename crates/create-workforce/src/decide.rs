@@ -4,7 +4,7 @@
 //! team, which other teams stand in the way, and when a wait is over.
 
 use crate::error::WorkforceError;
-use crate::properties::WorkforceProperties;
+use crate::properties::{Tags, WorkforceProperties};
 pub use aws_rules::sagemaker::{Identity, IpAddressType, Observed, Status, VpcConfig, canonical};
 use aws_sdk_sagemaker::types::Workteam;
 use std::time::Duration;
@@ -169,6 +169,34 @@ pub fn changes(desired: &WorkforceProperties, observed: &Observed) -> Option<Cha
             vpc,
         })
     }
+}
+
+/// What AddTags and DeleteTags must send so that a workforce or team holds
+/// the wanted tags.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TagChanges {
+    /// Keys missing or with another value.
+    pub add: Tags,
+    /// Keys this resource set before (the OldResourceProperties' tags) that
+    /// are no longer wanted.
+    pub remove: Vec<String>,
+}
+
+/// Only keys the old properties set are removed: a tag someone else put on
+/// the workforce (another tool, a cost-allocation process) is not the
+/// stack's to take away, the same rule as for every other setting.
+pub fn tag_changes(wanted: &Tags, set_before: &Tags, live: &Tags) -> Option<TagChanges> {
+    let add: Tags = wanted
+        .iter()
+        .filter(|(key, value)| live.get(*key) != Some(*value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let remove: Vec<String> = set_before
+        .keys()
+        .filter(|key| !wanted.contains_key(*key) && live.contains_key(*key))
+        .cloned()
+        .collect();
+    (!add.is_empty() || !remove.is_empty()).then_some(TagChanges { add, remove })
 }
 
 /// A work team as ListWorkteams reports it, reduced to what the decisions
@@ -948,5 +976,34 @@ mod tests {
             .workforce_vpc_config(WorkforceVpcConfigResponse::builder().build())
             .build();
         assert_eq!(Observed::from(&empty).vpc, None);
+    }
+
+    fn tags(pairs: &[(&str, &str)]) -> Tags {
+        pairs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn tags_are_added_changed_and_removed_only_where_this_resource_set_them() {
+        let wanted = tags(&[("team", "vision"), ("owner", "ml")]);
+        let before = tags(&[("team", "labeling"), ("cost-center", "42"), ("gone", "x")]);
+        let live = tags(&[
+            ("team", "labeling"),
+            ("owner", "ml"),
+            ("cost-center", "42"),
+            ("billing", "set-by-someone-else"),
+        ]);
+        let changes = tag_changes(&wanted, &before, &live).unwrap();
+        assert_eq!(changes.add, tags(&[("team", "vision")]));
+        // "gone" is no longer live: nothing to delete; "billing" is not ours.
+        assert_eq!(changes.remove, ["cost-center"]);
+        assert_eq!(tag_changes(&wanted, &before, &wanted), None);
+        assert_eq!(
+            tag_changes(&Tags::new(), &Tags::new(), &live),
+            None,
+            "a stack without tags leaves others' tags alone"
+        );
     }
 }

@@ -34,6 +34,7 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
         "WorkteamName",
         "WorkteamDescription",
         "WorkerGroupName",
+        "Tags",
     ],
     required: &[
         "WorkforceName",
@@ -64,6 +65,7 @@ mod tests {
             "WorkteamName" => json!("labelers-team"),
             "WorkteamDescription" => json!("Private labeling team of stack s"),
             "WorkerGroupName" => json!("workers"),
+            "Tags" => json!(["team=labeling", "cost-center=42"]),
             other => panic!("no sample for {other}"),
         }
     }

@@ -8,6 +8,7 @@ use aws_rules::shown;
 use aws_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
 use custom_resource::{InvalidProperty, Properties, cfn};
 use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Longest WorkforceName this resource takes: its team is named
@@ -32,6 +33,18 @@ pub const MAX_SUBNETS: usize = 16;
 pub const MAX_SECURITY_GROUPS: usize = 5;
 /// Longest VPC, subnet or security group id SageMaker accepts.
 pub const MAX_VPC_RESOURCE_ID_LEN: usize = 32;
+/// Most tags a SageMaker resource holds.
+pub const MAX_TAGS: usize = 50;
+/// Tag keys are 1-128 characters, values 0-256 (SageMaker model, `Tag`).
+pub const MAX_TAG_KEY_LEN: usize = 128;
+pub const MAX_TAG_VALUE_LEN: usize = 256;
+/// Keys AWS keeps for itself.
+pub const RESERVED_TAG_PREFIX: &str = "aws:";
+/// The tag rule, said once (template.yaml's parameter says the same).
+pub const TAG_RULE: &str = "must be key=value, the key 1-128 and the value 0-256 letters, digits, spaces or _.:/=+-@, the key not starting with \"aws:\"";
+
+/// Tags by key, in key order.
+pub type Tags = BTreeMap<String, String>;
 
 /// `Custom::PrivateWorkforce` properties.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -65,6 +78,9 @@ pub struct WorkforceProperties {
     /// The Cognito group whose members are the team.
     #[serde(deserialize_with = "cfn::string")]
     pub worker_group_name: String,
+    /// `key=value` items for the workforce and its team.
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub tags: Vec<String>,
 }
 
 /// The description a team gets when WorkteamDescription is not given
@@ -91,6 +107,16 @@ impl WorkforceProperties {
             .as_deref()
             .and_then(IpAddressType::parse)
             .unwrap_or_default()
+    }
+
+    /// The tags asked for, by key (meaningful once `validate` passed: every
+    /// item is `key=value` and no key repeats).
+    pub fn tags(&self) -> Tags {
+        self.tags
+            .iter()
+            .filter_map(|item| item.split_once('='))
+            .map(|(key, value)| (key.to_owned(), value.to_owned()))
+            .collect()
     }
 
     /// The work team description to send: the property, or the default.
@@ -206,8 +232,64 @@ impl Properties for WorkforceProperties {
                 ));
             }
         }
-        self.validate_vpc()
+        self.validate_vpc()?;
+        validate_tags(&self.tags)
     }
+}
+
+/// Whether `text` is made of what SageMaker's tag pattern allows
+/// (`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`).
+fn is_tag_text(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_alphabetic()
+            || c.is_numeric()
+            || (c.is_whitespace() && !c.is_control())
+            || "_.:/=+-@".contains(c)
+    })
+}
+
+/// Why `item` cannot be a `key=value` tag, or `None` if it can.
+pub fn tag_problem(item: &str) -> Option<String> {
+    let Some((key, value)) = item.split_once('=') else {
+        return Some(format!("{TAG_RULE} (got {}, no '=')", shown(item)));
+    };
+    let key_length = key.chars().count();
+    let value_length = value.chars().count();
+    let ok = (1..=MAX_TAG_KEY_LEN).contains(&key_length)
+        && value_length <= MAX_TAG_VALUE_LEN
+        && is_tag_text(key)
+        && is_tag_text(value)
+        && !key.starts_with(RESERVED_TAG_PREFIX);
+    (!ok).then(|| format!("{TAG_RULE} (got {})", shown(item)))
+}
+
+fn validate_tags(items: &[String]) -> Result<(), InvalidProperty> {
+    if items.len() > MAX_TAGS {
+        return Err(InvalidProperty::new(
+            "Tags",
+            format!("may hold at most {MAX_TAGS} tags, got {}", items.len()),
+        ));
+    }
+    let mut keys = std::collections::BTreeSet::new();
+    for (index, item) in items.iter().enumerate() {
+        if let Some(problem) = tag_problem(item) {
+            return Err(InvalidProperty::new(
+                "Tags",
+                format!("item {index} {problem}"),
+            ));
+        }
+        let key = item.split_once('=').map_or(item.as_str(), |(key, _)| key);
+        if !keys.insert(key) {
+            return Err(InvalidProperty::new(
+                "Tags",
+                format!(
+                    "item {index} repeats the key {}: each key may appear once",
+                    shown(key)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why `name` cannot be this resource's WorkforceName (stricter than
@@ -607,5 +689,39 @@ mod tests {
     fn unknown_properties_are_refused_by_name() {
         let error = parse(with("WorkforceNmae", json!("x"))).unwrap_err();
         assert!(error.to_string().contains("WorkforceNmae"), "{error}");
+    }
+
+    #[test]
+    fn tags_are_key_value_pairs_under_sagemakers_rules() {
+        let tagged = parse(with("Tags", json!(["team=labeling", "note=a=b", "empty="]))).unwrap();
+        let tags: Vec<(&str, &str)> = tagged
+            .tags
+            .iter()
+            .filter_map(|item| item.split_once('='))
+            .collect();
+        assert_eq!(tags.len(), 3);
+        assert_eq!(tagged.tags()["note"], "a=b", "the first '=' splits");
+        assert_eq!(tagged.tags()["empty"], "");
+        assert!(tag_problem("Kostenstelle=Zürich 42").is_none());
+        for bad in [
+            "team",
+            "=value",
+            "aws:created=me",
+            "a,b=c",
+            "tab=a\tb",
+            &format!("{}=v", "k".repeat(129)),
+            &format!("k={}", "v".repeat(257)),
+        ] {
+            let problem = tag_problem(bad).unwrap();
+            assert!(problem.starts_with(TAG_RULE), "{problem}");
+        }
+        let error = rule_broken(with("Tags", json!(["a=1", "b=2", "a=3"])));
+        assert_eq!(error.property, "Tags");
+        assert!(
+            error.rule.contains("item 2 repeats the key \"a\""),
+            "{error}"
+        );
+        let many: Vec<String> = (0..51).map(|i| format!("k{i}=v")).collect();
+        assert_eq!(rule_broken(with("Tags", json!(many))).property, "Tags");
     }
 }

@@ -2,13 +2,13 @@
 
 use crate::decide::{
     self, BeforeDelete, Changes, CognitoMember, Existing, IpAddressType, Observed, ObservedTeam,
-    OldWorkforce, Ownership, Poll, TeamPlan, UpdatePlan, VpcChange,
+    OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan, VpcChange,
 };
 use crate::error::WorkforceError;
-use crate::properties::{self, VpcConfig, WorkforceProperties};
+use crate::properties::{self, Tags, VpcConfig, WorkforceProperties};
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
-    CognitoConfig, CognitoMemberDefinition, MemberDefinition, SourceIpConfig,
+    CognitoConfig, CognitoMemberDefinition, MemberDefinition, SourceIpConfig, Tag,
     WorkforceIpAddressType, WorkforceVpcConfigRequest,
 };
 use custom_resource::{Context, CustomResource, Outcome};
@@ -23,8 +23,9 @@ const WAIT_MARGIN: Duration = Duration::from_millis(500);
 /// private workforce and few teams; this only bounds a misbehaving
 /// paginator).
 const MAX_LIST_PAGES: usize = 20;
-/// ListWorkteams page size (the model's maximum).
+/// ListWorkteams and ListTags page size (the models' maximum).
 const TEAMS_PER_PAGE: i32 = 100;
+const TAGS_PER_PAGE: i32 = 100;
 
 /// What to say when a wait runs out of time.
 struct Goal {
@@ -219,6 +220,7 @@ impl PrivateWorkforce {
         if p.ip_address_type() == IpAddressType::Dualstack {
             request = request.ip_address_type(ip_address_type(IpAddressType::Dualstack));
         }
+        request = request.set_tags(sdk_tags(&p.tags()));
         request.send().await.map_err(|error| {
             WorkforceError::aws(
                 "CreateWorkforce",
@@ -309,6 +311,7 @@ impl PrivateWorkforce {
             .workforce_name(&p.workforce_name)
             .member_definitions(member_definition(&decide::wanted_member(p)))
             .description(p.description())
+            .set_tags(sdk_tags(&p.tags()))
             .send()
             .await
             .map_err(|error| {
@@ -410,6 +413,82 @@ impl PrivateWorkforce {
                 }
             },
         }
+    }
+
+    /// The tags on the workforce or team `arn`.
+    async fn list_tags(&self, arn: &str) -> Result<Tags, WorkforceError> {
+        let mut tags = Tags::new();
+        let mut next_token: Option<String> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            let page = self
+                .client
+                .list_tags()
+                .resource_arn(arn)
+                .max_results(TAGS_PER_PAGE)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|error| WorkforceError::aws("ListTags", arn.to_owned(), error))?;
+            tags.extend(page.tags().iter().map(|tag| {
+                let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
+                (text(tag.key()), text(tag.value()))
+            }));
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(tags)
+    }
+
+    /// Gives the workforce or team `arn` the wanted tags, removing only
+    /// those `set_before` (the old properties') that are no longer wanted.
+    async fn apply_tags(
+        &self,
+        arn: &str,
+        wanted: &Tags,
+        set_before: &Tags,
+    ) -> Result<(), WorkforceError> {
+        let live = self.list_tags(arn).await?;
+        let Some(TagChanges { add, remove }) = decide::tag_changes(wanted, set_before, &live)
+        else {
+            return Ok(());
+        };
+        if !remove.is_empty() {
+            self.client
+                .delete_tags()
+                .resource_arn(arn)
+                .set_tag_keys(Some(remove.clone()))
+                .send()
+                .await
+                .map_err(|error| WorkforceError::aws("DeleteTags", arn.to_owned(), error))?;
+        }
+        if !add.is_empty() {
+            self.client
+                .add_tags()
+                .resource_arn(arn)
+                .set_tags(sdk_tags(&add))
+                .send()
+                .await
+                .map_err(|error| WorkforceError::aws("AddTags", arn.to_owned(), error))?;
+        }
+        tracing::info!(resource = arn, added = ?add.keys().collect::<Vec<_>>(), ?remove, "tags applied");
+        Ok(())
+    }
+
+    /// The workforce's and the team's tags, after both exist.
+    async fn apply_all_tags(
+        &self,
+        workforce: &Observed,
+        team_arn: &str,
+        p: &WorkforceProperties,
+        old: Option<&WorkforceProperties>,
+    ) -> Result<(), WorkforceError> {
+        let wanted = p.tags();
+        let set_before = old.map(WorkforceProperties::tags).unwrap_or_default();
+        self.apply_tags(&workforce.arn, &wanted, &set_before)
+            .await?;
+        self.apply_tags(team_arn, &wanted, &set_before).await
     }
 
     /// Deletes this resource's team `team` and then the workforce (proved
@@ -514,6 +593,15 @@ fn member_definition(member: &CognitoMember) -> MemberDefinition {
         .build()
 }
 
+/// `None` for no tags: CreateWorkforce and CreateWorkteam then send none.
+fn sdk_tags(tags: &Tags) -> Option<Vec<Tag>> {
+    (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|(key, value)| Tag::builder().key(key).value(value).build())
+            .collect()
+    })
+}
+
 fn ip_address_type(wanted: IpAddressType) -> WorkforceIpAddressType {
     WorkforceIpAddressType::from(wanted.as_str())
 }
@@ -548,6 +636,7 @@ impl CustomResource for PrivateWorkforce {
     ) -> Result<Outcome, WorkforceError> {
         let workforce = self.create_or_adopt(ctx, &p, true).await?;
         let team = self.ensure_team(&p, &workforce, false).await?;
+        self.apply_all_tags(&workforce, &team, &p, None).await?;
         Ok(outcome(&p.workforce_name, &workforce, team))
     }
 
@@ -614,6 +703,8 @@ impl CustomResource for PrivateWorkforce {
             .as_ref()
             .is_some_and(|old| old.workteam_name == p.workteam_name);
         let team = self.ensure_team(&p, &workforce, claimed).await?;
+        self.apply_all_tags(&workforce, &team, &p, old.as_ref())
+            .await?;
         Ok(outcome(physical_id, &workforce, team))
     }
 

@@ -869,3 +869,141 @@ async fn the_ip_address_type_is_set_at_create_and_changed_in_place() {
         .assert_success();
     assert_eq!(s.count("UpdateWorkforce"), 1);
 }
+
+impl Setup {
+    /// The tags of the workforce or team `arn`, in key order.
+    async fn tags(&self, arn: &str) -> Vec<(String, String)> {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        aws_sdk_sagemaker::Client::new(&config)
+            .list_tags()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap()
+            .tags()
+            .iter()
+            .map(|tag| {
+                let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
+                (text(tag.key()), text(tag.value()))
+            })
+            .collect()
+    }
+
+    async fn tag_by_hand(&self, arn: &str, key: &str, value: &str) {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        aws_sdk_sagemaker::Client::new(&config)
+            .add_tags()
+            .resource_arn(arn)
+            .tags(
+                aws_sdk_sagemaker::types::Tag::builder()
+                    .key(key)
+                    .value(value)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() {
+    let s = setup().await;
+    let tagged = with(
+        props("labelers"),
+        "Tags",
+        json!(["team=labeling", "cost-center=42"]),
+    );
+    let answered = s.create(tagged.clone()).await;
+    answered.assert_success();
+    let workforce_arn = answered.data("WorkforceArn").unwrap().to_owned();
+    let team_arn = answered.data("WorkteamArn").unwrap().to_owned();
+    let first = pairs(&[("cost-center", "42"), ("team", "labeling")]);
+    assert_eq!(s.tags(&workforce_arn).await, first);
+    assert_eq!(s.tags(&team_arn).await, first);
+    assert_eq!(
+        s.count("AddTags"),
+        0,
+        "sent with CreateWorkforce and CreateWorkteam"
+    );
+
+    // Someone else tags the workforce; the stack changes one value, drops
+    // one key and adds one: the other tag stays.
+    s.tag_by_hand(&workforce_arn, "billing", "finance").await;
+    let changed = with(
+        props("labelers"),
+        "Tags",
+        json!(["team=vision", "owner=ml@example.com"]),
+    );
+    s.update("labelers", changed.clone(), tagged)
+        .await
+        .assert_success();
+    assert_eq!(
+        s.tags(&workforce_arn).await,
+        pairs(&[
+            ("billing", "finance"),
+            ("owner", "ml@example.com"),
+            ("team", "vision")
+        ])
+    );
+    assert_eq!(
+        s.tags(&team_arn).await,
+        pairs(&[("owner", "ml@example.com"), ("team", "vision")])
+    );
+    assert_eq!(
+        s.count("UpdateWorkforce"),
+        0,
+        "tags are not a workforce update"
+    );
+
+    // The same tags again: no tagging call at all.
+    let (added, deleted) = (s.count("AddTags"), s.count("DeleteTags"));
+    s.update("labelers", changed.clone(), changed.clone())
+        .await
+        .assert_success();
+    assert_eq!(
+        (s.count("AddTags"), s.count("DeleteTags")),
+        (added, deleted)
+    );
+
+    // A rename: the new workforce and team are created with the tags.
+    let renamed = with(props("labelers-2"), "Tags", changed["Tags"].clone());
+    let answered = s.update("labelers", renamed, changed).await;
+    answered.assert_success();
+    let new_arn = answered.data("WorkforceArn").unwrap().to_owned();
+    assert_ne!(new_arn, workforce_arn);
+    assert_eq!(
+        s.tags(&new_arn).await,
+        pairs(&[("owner", "ml@example.com"), ("team", "vision")])
+    );
+}
+
+#[tokio::test]
+async fn rule_tags_are_key_value_pairs() {
+    refused(with(props("labelers"), "Tags", json!(["team"])), "Tags").await;
+}
+
+#[tokio::test]
+async fn rule_tag_keys_are_not_reserved() {
+    refused(
+        with(props("labelers"), "Tags", json!(["aws:owner=me"])),
+        "Tags",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_tag_keys_appear_once() {
+    refused(
+        with(props("labelers"), "Tags", json!(["team=a", "team=b"])),
+        "Tags",
+    )
+    .await;
+}

@@ -1073,3 +1073,147 @@ async fn update_workteam_replaces_what_it_is_given_and_answers_the_team() {
         error_of(&bad)
     );
 }
+
+fn tag(key: &str, value: &str) -> aws_sdk_sagemaker::types::Tag {
+    aws_sdk_sagemaker::types::Tag::builder()
+        .key(key)
+        .value(value)
+        .build()
+}
+
+async fn tags_of(c: &Client, arn: &str) -> Vec<(String, String)> {
+    c.list_tags()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .tags()
+        .iter()
+        .map(|tag| {
+            let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
+            (text(tag.key()), text(tag.value()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
+    let emulator = SageMakerEmulator::start(fast()).await.unwrap();
+    let c = client(&emulator).await;
+    let workforce_arn = c
+        .create_workforce()
+        .workforce_name("default")
+        .cognito_config(cognito(POOL, CLIENT))
+        .tags(tag("team", "labeling"))
+        .tags(tag("cost-center", "42"))
+        .send()
+        .await
+        .unwrap()
+        .workforce_arn
+        .unwrap();
+    assert_eq!(
+        tags_of(&c, &workforce_arn).await,
+        [
+            ("cost-center".into(), "42".into()),
+            ("team".into(), "labeling".into())
+        ]
+    );
+    settled(&c, "default").await;
+    let team_arn = c
+        .create_workteam()
+        .workteam_name("labelers")
+        .description("Labelers")
+        .member_definitions(member(POOL, CLIENT))
+        .tags(tag("team", "labeling"))
+        .send()
+        .await
+        .unwrap()
+        .workteam_arn
+        .unwrap();
+    assert_eq!(
+        tags_of(&c, &team_arn).await,
+        [("team".into(), "labeling".into())]
+    );
+
+    // AddTags overwrites a key's value and adds new keys; DeleteTags removes
+    // keys, an absent one silently; the team's tags are its own.
+    c.add_tags()
+        .resource_arn(&workforce_arn)
+        .tags(tag("team", "vision"))
+        .tags(tag("owner", "ml@example.com"))
+        .send()
+        .await
+        .unwrap();
+    c.delete_tags()
+        .resource_arn(&workforce_arn)
+        .tag_keys("cost-center")
+        .tag_keys("never-there")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tags_of(&c, &workforce_arn).await,
+        [
+            ("owner".into(), "ml@example.com".into()),
+            ("team".into(), "vision".into())
+        ]
+    );
+    assert_eq!(
+        tags_of(&c, &team_arn).await,
+        [("team".into(), "labeling".into())]
+    );
+
+    // The service's rules: reserved prefix, pattern, 50 per resource.
+    let reserved = c
+        .add_tags()
+        .resource_arn(&workforce_arn)
+        .tags(tag("aws:created-by", "me"))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&reserved);
+    assert_eq!(code, "ValidationException");
+    assert!(
+        message.contains("'aws:created-by' at 'tags.1.member.key'"),
+        "{message}"
+    );
+    let pattern = c
+        .add_tags()
+        .resource_arn(&workforce_arn)
+        .tags(tag("a,b", "c"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error_of(&pattern).1.contains("regular expression pattern"));
+    let mut many = c.add_tags().resource_arn(&workforce_arn);
+    for i in 0..49 {
+        many = many.tags(tag(&format!("k{i}"), "v"));
+    }
+    let over = many.send().await.unwrap_err();
+    assert_eq!(error_of(&over).0, "ResourceLimitExceeded");
+    assert_eq!(tags_of(&c, &workforce_arn).await.len(), 2, "nothing added");
+
+    // Gone with the resource: a recreated workforce of the same name starts
+    // with its own Create's tags.
+    c.delete_workteam()
+        .workteam_name("labelers")
+        .send()
+        .await
+        .unwrap();
+    let unknown = c
+        .list_tags()
+        .resource_arn(&team_arn)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&unknown).0, "ValidationException");
+    c.delete_workforce()
+        .workforce_name("default")
+        .send()
+        .await
+        .unwrap();
+    gone(&c, "default").await;
+    let again = create(&c, "default").await;
+    assert_eq!(again, workforce_arn);
+    assert!(tags_of(&c, &again).await.is_empty());
+}

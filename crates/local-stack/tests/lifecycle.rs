@@ -1685,3 +1685,62 @@ async fn a_dual_stack_workforce_is_deployed_and_changed_back_in_place() {
         1
     );
 }
+
+/// The tags of a workforce or team, read the way an operator would.
+async fn tags_of(emu: &Emulators, arn: &str) -> Vec<String> {
+    let config = local_aws::sdk_config(&emu.sagemaker.endpoint_url(), local_aws::REGION).await;
+    aws_sdk_sagemaker::Client::new(&config)
+        .list_tags()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .tags()
+        .iter()
+        .map(|tag| {
+            format!(
+                "{}={}",
+                tag.key().unwrap_or_default(),
+                tag.value().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tags_reach_the_workforce_and_team_and_change_in_place() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut state = StackState::new("lifecycle-test");
+    let tagged = options(template(), &["Tags=team=labeling,cost-center=42"]).await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &tagged,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let workforce = output(&state, "WorkforceArn");
+    let team = output(&state, "WorkteamArn");
+    let portal = output(&state, "PortalUrl");
+    for arn in [&workforce, &team] {
+        assert_eq!(
+            tags_of(&emu, arn).await,
+            ["cost-center=42", "team=labeling"]
+        );
+    }
+
+    updated(&emu, &progress, &mut state, &["Tags=team=vision"]).await;
+    for arn in [&workforce, &team] {
+        assert_eq!(tags_of(&emu, arn).await, ["team=vision"]);
+    }
+    assert_eq!(output(&state, "PortalUrl"), portal, "updated in place");
+
+    // No tags at all: the stack's keys go.
+    updated(&emu, &progress, &mut state, &["Tags="]).await;
+    for arn in [&workforce, &team] {
+        assert!(tags_of(&emu, arn).await.is_empty());
+    }
+}

@@ -23,6 +23,9 @@ const MESSAGES: &[&str] = &[
     "Hi {username}, your temporary password is {####}.",
     "Hello,<br>Username: {username}<br>Password: {####}<br>",
 ];
+/// Tags with distinct keys, and values of one more key to change.
+const TAGS: &[&str] = &["cost-center=42", "owner=ml@example.com"];
+const TEAM_TAGS: &[&str] = &["team=labeling", "team=vision"];
 const PLANS: &[&str] = &["LITE", "ESSENTIALS", "PLUS"];
 const PLACEHOLDERS: &[&str] = &[
     "https://placeholder.invalid/callback",
@@ -40,6 +43,7 @@ const CHANGEABLE: &[&str] = &[
     "FeaturePlan",
     "UserActivityLogs",
     "PlaceholderCallbackUrl",
+    "Tags",
 ];
 
 fn draw(rng: &mut Rng, name: &str) -> String {
@@ -59,6 +63,13 @@ fn draw(rng: &mut Rng, name: &str) -> String {
         "FeaturePlan" => rng.pick(PLANS).to_string(),
         "UserActivityLogs" => rng.pick(&["true", "false"]).to_string(),
         "PlaceholderCallbackUrl" => rng.pick(PLACEHOLDERS).to_string(),
+        "Tags" => {
+            let mut tags = rng.subset(TAGS);
+            if rng.percent(50) {
+                tags.push(*rng.pick(TEAM_TAGS));
+            }
+            tags.join(",")
+        }
         _ => String::new(),
     }
 }

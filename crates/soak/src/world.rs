@@ -286,6 +286,35 @@ impl World<'_> {
                 parameter("IpAddressType")
             ));
         }
+        let tags = strings(&parameter("Tags"));
+        for arn in [
+            workforce["WorkforceArn"].as_str(),
+            Some(output("WorkteamArn")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let listed = self
+                .call(SAGEMAKER, "ListTags", json!({"ResourceArn": arn}))
+                .await?;
+            let live: BTreeSet<String> = listed["Tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|tag| {
+                    format!(
+                        "{}={}",
+                        tag["Key"].as_str().unwrap_or(""),
+                        tag["Value"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            if live != tags {
+                problems.push(format!(
+                    "{arn} is tagged {live:?}, the parameters say {tags:?}"
+                ));
+            }
+        }
         let client = self
             .call(
                 COGNITO,

@@ -54,7 +54,7 @@ async fn a_short_seeded_soak_keeps_every_invariant() {
 /// A stack created without faults passes the checks; each planted fault
 /// is then named.
 #[tokio::test]
-async fn the_invariants_name_an_orphan_drift_and_a_missing_workforce() {
+async fn the_invariants_name_an_orphan_drift_a_stray_tag_and_a_missing_team() {
     let moto = MotoServer::start().await.unwrap();
     let sagemaker = SageMakerEmulator::start(EmulatorOptions {
         cognito_endpoint: Some(moto.endpoint_url()),
@@ -134,6 +134,22 @@ async fn the_invariants_name_an_orphan_drift_and_a_missing_workforce() {
     let text = found.join("\n");
     assert!(text.contains("app clients of"), "{text}");
     assert!(text.contains("RefreshTokenValidity"), "{text}");
+
+    let workforce = state.outputs["WorkforceArn"].as_str().unwrap();
+    aws.json(
+        SAGEMAKER,
+        "AddTags",
+        json!({"ResourceArn": workforce, "Tags": [{"Key": "planted", "Value": "1"}]}),
+    )
+    .await
+    .unwrap();
+    let found = world.check(&state, false, None, &mut memory).await;
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("is tagged") && p.contains("planted=1")),
+        "{found:?}"
+    );
 
     let team = state.outputs["WorkteamArn"].as_str().unwrap();
     let team_name = team.rsplit('/').next().unwrap();

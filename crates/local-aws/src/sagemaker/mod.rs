@@ -18,6 +18,8 @@
 //!   [`EmulatorOptions::delete_after`];
 //! - delete only when `Active` or `Failed`, never with work teams attached
 //!   (`ResourceInUse`); update only when `Active` (`ConflictException`);
+//! - tags from CreateWorkforce and CreateWorkteam, and AddTags, DeleteTags
+//!   and ListTags on either by ARN (50 per resource, `aws:` keys refused);
 //! - a Cognito workforce registers the labeling portal's URLs on its app
 //!   client (see [`cognito_side_effect`]), when a Cognito endpoint is given.
 //!
@@ -30,7 +32,7 @@
 //! `X-Amz-Target`), `errors` (the service's error and the wire answer),
 //! `state` (what is kept per region, the lazy clock), `requests` (the
 //! model's request shapes), `validation` (their constraints, worded like
-//! AWS), `workforce` and `workteam` (the operations), `listing` (sorting
+//! AWS), `workforce`, `workteam` and `tagging` (the operations), `listing` (sorting
 //! and paging) and `cognito_side_effect` (what CreateWorkforce does to the
 //! app client).
 
@@ -40,6 +42,7 @@ mod listing;
 mod requests;
 mod server;
 mod state;
+mod tagging;
 mod validation;
 mod workforce;
 mod workteam;

@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::errors::{ApiError, json_response};
 use super::state::{EmulatorState, Shared};
+use super::tagging::{add_tags, delete_tags, list_tags};
 use super::workforce::{
     Workforce, create_workforce, delete_workforce, describe_workforce, list_workforces,
     update_workforce,
@@ -220,6 +221,9 @@ async fn dispatch(
         "UpdateWorkteam" => update_workteam(shared, region, parse(body)?),
         "DeleteWorkteam" => delete_workteam(shared, region, parse(body)?),
         "ListWorkteams" => list_workteams(shared, region, parse(body)?),
+        "AddTags" => add_tags(shared, region, parse(body)?),
+        "DeleteTags" => delete_tags(shared, region, parse(body)?),
+        "ListTags" => list_tags(shared, region, parse(body)?),
         _ => Err(unknown_operation(&format!("{TARGET_PREFIX}{operation}"))),
     }
 }

@@ -322,11 +322,39 @@ pub(super) fn check_tags(v: &mut Violations, tags: Option<&[TagRequest]>) {
         let at = format!("tags.{}.member", i + 1);
         if let Some(key) = v.required(tag.key.as_deref(), &format!("{at}.key")) {
             v.length(key, &format!("{at}.key"), 1, 128);
+            v.pattern(key, &format!("{at}.key"), is_tag_text(key), TAG_PATTERN);
+            if key.starts_with(RESERVED_TAG_PREFIX) {
+                v.fail(
+                    Some(key),
+                    &format!("{at}.key"),
+                    "Tag keys starting with 'aws:' are reserved for system use",
+                );
+            }
         }
         if let Some(value) = v.required(tag.value.as_deref(), &format!("{at}.value")) {
             v.length(value, &format!("{at}.value"), 0, 256);
+            v.pattern(
+                value,
+                &format!("{at}.value"),
+                is_tag_text(value),
+                TAG_PATTERN,
+            );
         }
     }
+}
+
+const TAG_PATTERN: &str = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+const RESERVED_TAG_PREFIX: &str = "aws:";
+
+/// The model's tag key and value pattern: letters, separators, numbers and
+/// `_.:/=+-@`.
+fn is_tag_text(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_alphabetic()
+            || c.is_numeric()
+            || (c.is_whitespace() && !c.is_control())
+            || "_.:/=+-@".contains(c)
+    })
 }
 
 pub(super) fn check_max_results(v: &mut Violations, max: Option<i64>) {

@@ -14,6 +14,7 @@ use super::requests::{
     VpcConfigRequest, WorkforceNameRequest,
 };
 use super::state::{EmulatorState, Shared, epoch_seconds};
+use super::tagging::{self, Tags};
 use super::validation::{
     Violations, check_cognito, check_ip_address_type, check_oidc, check_source_ip, check_tags,
     check_vpc, check_workforce_name,
@@ -56,6 +57,7 @@ pub(super) struct Workforce {
     pub(super) cidrs: Vec<String>,
     pub(super) vpc: Option<VpcConfig>,
     pub(super) ip_address_type: String,
+    pub(super) tags: Tags,
     pub(super) create_date: SystemTime,
     pub(super) last_updated: SystemTime,
     pub(super) phase: Phase,
@@ -244,6 +246,7 @@ pub(super) async fn create_workforce(
             .workforce_vpc_config
             .and_then(VpcConfigRequest::into_config),
         ip_address_type: request.ip_address_type.unwrap_or_else(|| "ipv4".into()),
+        tags: tagging::from_request(request.tags),
         create_date: now,
         last_updated: now,
         phase: Phase::Active,
@@ -436,6 +439,7 @@ mod tests {
             cidrs: vec![],
             vpc: None,
             ip_address_type: "ipv4".into(),
+            tags: Tags::new(),
             create_date: SystemTime::now(),
             last_updated: SystemTime::now(),
             phase: Phase::Active,

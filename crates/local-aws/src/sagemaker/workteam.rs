@@ -11,6 +11,7 @@ use super::requests::{
     WorkteamNameRequest,
 };
 use super::state::{Shared, epoch_seconds};
+use super::tagging::{self, Tags};
 use super::validation::{Violations, check_tags, check_workforce_name, check_workteam_name};
 use super::workforce::{Phase, Workforce};
 
@@ -25,6 +26,7 @@ pub(super) struct Workteam {
     pub(super) description: String,
     pub(super) notification: Option<Value>,
     pub(super) worker_access: Option<Value>,
+    pub(super) tags: Tags,
     pub(super) create_date: SystemTime,
     pub(super) last_updated: SystemTime,
 }
@@ -116,6 +118,7 @@ pub(super) fn create_workteam(
             description: request.description.unwrap_or_default(),
             notification: request.notification_configuration,
             worker_access: None,
+            tags: tagging::from_request(request.tags),
             create_date: SystemTime::now(),
             last_updated: SystemTime::now(),
         },
