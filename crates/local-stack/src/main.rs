@@ -1,11 +1,12 @@
-//! `local-stack [demo|create|update|delete|status|stop] [options]`
+//! `local-stack [demo|create|update|delete|status|stop|env] [options]`
 //!
 //! `demo` (the default) runs create -> update -> delete in one process on
 //! emulators of its own. `create`, `update` and `delete` run one step each
 //! on long-lived emulators (`local-stack serve`, started in the background
 //! by the first of them and stopped by `stop`); the stack's state is kept
 //! in `<state-dir>/stack.json`, the emulators' address in
-//! `<state-dir>/emulators.json`.
+//! `<state-dir>/emulators.json`. `env` prints the shell settings that point
+//! any AWS tool (the AWS CLI, `workforce-doctor`) at those emulators.
 
 use local_aws::moto::MotoServer;
 use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop] [--param K=V]... \
+const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop|env] [--param K=V]... \
 [--template template.yaml] [--config-env default | --no-config] [--config-file samconfig.toml] \
 [--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet] \
 [--retain-resources LOGICAL_ID[,...]] (delete of a stack in DELETE_FAILED only)";
@@ -134,6 +135,7 @@ async fn main() -> ExitCode {
         "status" => status(&args).await,
         "serve" => serve(&args.state_dir).await,
         "stop" => stop(&args.state_dir),
+        "env" => env(&args.state_dir).await,
         other => Err(RunError::Other(format!("unknown command {other}\n{USAGE}"))),
     };
     match result {
@@ -203,6 +205,24 @@ async fn demo(args: &Args) -> Result<(), RunError> {
         }
         result?;
     }
+    Ok(())
+}
+
+/// `export` lines for the running background emulators: endpoints,
+/// Region and the emulators' dummy credentials.
+async fn env(state_dir: &Path) -> Result<(), RunError> {
+    let running = running_emulators(state_dir).await.ok_or_else(|| {
+        RunError::Other(
+            "no local emulators are running: run `scripts/local-run create` first".to_owned(),
+        )
+    })?;
+    println!("export AWS_ENDPOINT_URL={}", running.endpoints.moto);
+    println!(
+        "export AWS_ENDPOINT_URL_SAGEMAKER={}",
+        running.endpoints.sagemaker
+    );
+    println!("export AWS_REGION={}", local_aws::REGION);
+    println!("export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing");
     Ok(())
 }
 

@@ -1,0 +1,645 @@
+//! The checks, without I/O: what a snapshot says about the workforce, in
+//! words an operator can act on.
+
+use crate::observe::{Snapshot, User};
+use crate::target::Target;
+use aws_rules::sagemaker::{Identity, PortalUrls, Status, is_portal_url};
+
+/// The OAuth scopes and identity provider the labeling portal signs in with
+/// (the ones the stack's app client is made with, docs/AWS-NOTES.md §1.4).
+pub const SCOPES: &[&str] = &["openid", "email", "profile"];
+const IDENTITY_PROVIDER: &str = "COGNITO";
+const CODE_FLOW: &str = "code";
+/// Cognito's default when the pool sets none.
+const DEFAULT_TEMPORARY_PASSWORD_DAYS: i64 = 7;
+const DAY: i64 = 24 * 60 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    /// Worth knowing, nothing to fix.
+    Note,
+    Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub verdict: Verdict,
+    /// What was checked: "workforce", "app client", ...
+    pub subject: &'static str,
+    pub text: String,
+    /// What to do about a problem.
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    fn ok(subject: &'static str, text: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Ok,
+            subject,
+            text: text.into(),
+            fix: None,
+        }
+    }
+
+    fn note(subject: &'static str, text: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Note,
+            ..Self::ok(subject, text)
+        }
+    }
+
+    fn problem(subject: &'static str, text: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Problem,
+            subject,
+            text: text.into(),
+            fix: Some(fix.into()),
+        }
+    }
+}
+
+/// Every check, in the order a worker meets the parts: the workforce and
+/// its portal, the sign-in client, the domain and WAF in front of it, the
+/// team, the invitation, the users. `now`: seconds since the epoch.
+pub fn diagnose(target: &Target, seen: &Snapshot, now: i64) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let portal = workforce(target, seen, &mut findings);
+    app_client(seen, portal.as_ref(), &mut findings);
+    domain_and_waf(seen, &mut findings);
+    team(target, seen, &mut findings);
+    invitation(seen, portal.as_ref(), &mut findings);
+    users(target, seen, now, &mut findings);
+    findings
+}
+
+/// Whether nothing needs fixing.
+pub fn healthy(findings: &[Finding]) -> bool {
+    findings.iter().all(|f| f.verdict != Verdict::Problem)
+}
+
+/// The workforce check; answers the live portal's URLs when there is one.
+fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option<PortalUrls> {
+    let name = &target.workforce_name;
+    let Some(workforce) = &seen.workforce else {
+        out.push(Finding::problem(
+            "workforce",
+            format!("there is no workforce named {name:?} in this Region"),
+            "check the Region (AWS_REGION or --region) and the outputs; a workforce deleted by hand comes back only with a stack update that changes the Workforce resource, or a new deployment (CloudFormation sends an unchanged resource no event)",
+        ));
+        return None;
+    };
+    let identity = Identity {
+        name,
+        user_pool_id: &target.user_pool_id,
+        client_id: &target.client_id,
+    };
+    if !workforce.has_cognito(&identity) {
+        out.push(Finding::problem(
+            "workforce",
+            format!(
+                "workforce {name:?} signs in through {}, not user pool {} and app client {}",
+                workforce.cognito_text(),
+                target.user_pool_id,
+                target.client_id
+            ),
+            "workers of this pool cannot reach this portal: check that the outputs are this stack's",
+        ));
+    }
+    if workforce.status != Status::Active {
+        let reason = workforce
+            .failure_reason
+            .as_deref()
+            .map(|reason| format!(" (FailureReason: {reason})"))
+            .unwrap_or_default();
+        let fix = match workforce.status {
+            Status::Failed => {
+                "fix what the FailureReason says, then update the stack with a change to the workforce (or delete and deploy it again)"
+            }
+            _ => "wait a few minutes and run the doctor again: SageMaker is still settling it",
+        };
+        out.push(Finding::problem(
+            "workforce",
+            format!(
+                "workforce {name:?} is {}, not Active{reason}",
+                workforce.status.as_str()
+            ),
+            fix,
+        ));
+    }
+    if workforce.sub_domain.is_empty() {
+        out.push(Finding::problem(
+            "portal",
+            format!("workforce {name:?} has no portal sub-domain yet"),
+            "wait until the workforce is Active and run the doctor again",
+        ));
+        return None;
+    }
+    let portal = PortalUrls::new(&workforce.sub_domain);
+    if workforce.status == Status::Active && workforce.has_cognito(&identity) {
+        out.push(Finding::ok(
+            "workforce",
+            format!(
+                "{name:?} is Active on user pool {} and app client {}; the portal is {}",
+                target.user_pool_id, target.client_id, portal.portal_url
+            ),
+        ));
+    }
+    match &target.reported_portal {
+        Some(reported) if reported != &portal.portal_url => out.push(Finding::problem(
+            "portal",
+            format!(
+                "the stack's PortalUrl output is {reported}, but the workforce's portal is {}",
+                portal.portal_url
+            ),
+            "give workers the live portal URL above; the output is stale (README, \"Update\": a rename that rolled back)",
+        )),
+        _ => {}
+    }
+    Some(portal)
+}
+
+fn app_client(seen: &Snapshot, portal: Option<&PortalUrls>, out: &mut Vec<Finding>) {
+    let client = &seen.client;
+    let mut problems = 0;
+    let mut problem = |finding: Finding| {
+        problems += 1;
+        out.push(finding);
+    };
+    if let Some(portal) = portal {
+        for (kind, urls, wanted) in [
+            ("callback", &client.callback_urls, &portal.callback_url),
+            ("sign-out", &client.logout_urls, &portal.logout_url),
+        ] {
+            if !urls.contains(wanted) {
+                problem(Finding::problem(
+                    "app client",
+                    format!(
+                        "the {kind} URLs lack the portal's {wanted}, so sign-in to the portal fails"
+                    ),
+                    format!(
+                        "add {wanted} to the app client's {kind} URLs in the Cognito console (the client's login pages), which keeps its other settings"
+                    ),
+                ));
+            }
+            for url in urls.iter().filter(|url| *url != wanted) {
+                let (what, fix) = if is_portal_url(url) {
+                    (
+                        "another labeling portal's URL (a workforce that no longer exists)",
+                        "remove it in the Cognito console (the app client's login pages)",
+                    )
+                } else {
+                    (
+                        "not the portal's (a placeholder, or a URL someone added)",
+                        "remove it in the Cognito console (the app client's login pages), unless you added it on purpose",
+                    )
+                };
+                problem(Finding::problem(
+                    "app client",
+                    format!("the {kind} URLs hold {url}: {what}"),
+                    fix,
+                ));
+            }
+        }
+    }
+    let fix_oauth = "turn it back on in the Cognito console (the app client's login pages)";
+    if !client.oauth_enabled || !client.flows.iter().any(|flow| flow == CODE_FLOW) {
+        problem(Finding::problem(
+            "app client",
+            "the authorization-code grant (OAuth 2.0) is off, which the portal signs in with",
+            fix_oauth,
+        ));
+    }
+    let missing: Vec<&str> = SCOPES
+        .iter()
+        .copied()
+        .filter(|scope| !client.scopes.iter().any(|s| s == scope))
+        .collect();
+    if !missing.is_empty() {
+        problem(Finding::problem(
+            "app client",
+            format!("the OAuth scopes lack {}", missing.join(", ")),
+            fix_oauth,
+        ));
+    }
+    if !client
+        .identity_providers
+        .iter()
+        .any(|p| p == IDENTITY_PROVIDER)
+    {
+        problem(Finding::problem(
+            "app client",
+            "the Cognito user pool is not among its identity providers, so the pool's workers cannot sign in",
+            fix_oauth,
+        ));
+    }
+    if !client.has_secret {
+        problem(Finding::problem(
+            "app client",
+            "it has no client secret, which SageMaker's sign-in expects",
+            "a secret cannot be added to a client: deploy a stack whose app client is made with one (this template's is)",
+        ));
+    }
+    if problems == 0 {
+        out.push(Finding::ok(
+            "app client",
+            "the portal's callback and sign-out URLs and nothing else; code grant, scopes openid, email, profile; a secret",
+        ));
+    }
+}
+
+fn domain_and_waf(seen: &Snapshot, out: &mut Vec<Finding>) {
+    match &seen.domain {
+        None => out.push(Finding::problem(
+            "domain",
+            "the user pool has no domain, so its sign-in pages do not exist",
+            "create it again with the stack's DomainPrefix output: aws cognito-idp create-user-pool-domain --user-pool-id <pool> --domain <DomainPrefix> --managed-login-version 1",
+        )),
+        Some(domain) if domain.status != "ACTIVE" => out.push(Finding::problem(
+            "domain",
+            format!("the pool's domain {:?} is {}", domain.name, domain.status),
+            "a new domain takes a few minutes; run the doctor again, or recreate it if it FAILED",
+        )),
+        Some(domain) => out.push(Finding::ok(
+            "domain",
+            format!("the pool's domain {:?} is ACTIVE", domain.name),
+        )),
+    }
+    match &seen.web_acl {
+        Some(acl) => out.push(Finding::ok(
+            "web ACL",
+            format!("the sign-in pages are behind {acl}"),
+        )),
+        None => out.push(Finding::problem(
+            "web ACL",
+            "no AWS WAF web ACL is associated with the user pool",
+            "associate the stack's web ACL (or the WebAclArn you gave) again: aws wafv2 associate-web-acl --web-acl-arn <ARN> --resource-arn <the user pool's ARN>",
+        )),
+    }
+}
+
+fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
+    let Some(name) = &target.workteam_name else {
+        out.push(Finding::note(
+            "work team",
+            "not checked: no work team given (the WorkteamArn output, or --workteam-name)",
+        ));
+        return;
+    };
+    let Some(team) = &seen.team else {
+        out.push(Finding::problem(
+            "work team",
+            format!("there is no work team named {name:?}, so labeling jobs have no team to send tasks to"),
+            "update the stack with a change that reaches the Workforce resource (its team is recreated then), or delete and deploy it again",
+        ));
+        return;
+    };
+    let on_workforce = match (&team.workforce_arn, &seen.workforce) {
+        (Some(arn), Some(workforce)) => arn == &workforce.arn,
+        _ => false,
+    };
+    let wanted = (
+        target.user_pool_id.clone(),
+        target.client_id.clone(),
+        target.group.clone(),
+    );
+    if !on_workforce {
+        out.push(Finding::problem(
+            "work team",
+            format!(
+                "work team {name:?} is on {}, not on workforce {:?}",
+                team.workforce_arn.as_deref().unwrap_or("no workforce"),
+                target.workforce_name
+            ),
+            "check that the outputs are this stack's",
+        ));
+    } else if team.members != [wanted] {
+        let groups: Vec<&str> = team.members.iter().map(|m| m.2.as_str()).collect();
+        out.push(Finding::problem(
+            "work team",
+            format!(
+                "work team {name:?} is made of group(s) {groups:?}, not {:?} of this pool and client",
+                target.group
+            ),
+            format!(
+                "put the team back on the group: aws sagemaker update-workteam --workteam-name {name} --member-definitions 'CognitoMemberDefinition={{UserPool={},UserGroup={},ClientId={}}}'",
+                target.user_pool_id, target.group, target.client_id
+            ),
+        ));
+    } else {
+        out.push(Finding::ok(
+            "work team",
+            format!(
+                "{name:?} is on the workforce, made of the {:?} group",
+                target.group
+            ),
+        ));
+    }
+}
+
+fn invitation(seen: &Snapshot, portal: Option<&PortalUrls>, out: &mut Vec<Finding>) {
+    if let Some(trigger) = &seen.pool.custom_message_trigger {
+        out.push(Finding::ok(
+            "invitation",
+            format!("the pool's CustomMessage trigger ({trigger}) adds the live portal's URL to every invitation as it is sent"),
+        ));
+        return;
+    }
+    let message = seen.pool.invite_email_message.as_deref().unwrap_or("");
+    match portal {
+        Some(portal) if message.contains(&portal.portal_url) => out.push(Finding::ok(
+            "invitation",
+            "the invitation email carries the portal URL",
+        )),
+        _ => out.push(Finding::problem(
+            "invitation",
+            "invitations do not carry the labeling portal's URL (no CustomMessage trigger, and the invitation text does not hold it)",
+            "put the stack's InvitationMessageFunction back as the pool's CustomMessage Lambda trigger (Cognito console, the pool's extensions)",
+        )),
+    }
+}
+
+fn users(target: &Target, seen: &Snapshot, now: i64, out: &mut Vec<Finding>) {
+    let days = seen
+        .pool
+        .temporary_password_days
+        .map_or(DEFAULT_TEMPORARY_PASSWORD_DAYS, i64::from);
+    if seen.users.is_empty() {
+        out.push(Finding::note("users", "the pool has no users yet"));
+    }
+    for user in &seen.users {
+        out.push(user_finding(target, user, days, now));
+    }
+}
+
+fn user_finding(target: &Target, user: &User, days: i64, now: i64) -> Finding {
+    let who = match &user.email {
+        Some(email) if email != &user.username => format!("{} ({email})", user.username),
+        _ => user.username.clone(),
+    };
+    if !user.enabled {
+        return Finding::problem(
+            "user",
+            format!("{who} is disabled and cannot sign in"),
+            format!(
+                "enable the user if that was a mistake (aws cognito-idp admin-enable-user --user-pool-id {} --username {})",
+                target.user_pool_id, user.username
+            ),
+        );
+    }
+    if !user.in_group {
+        return Finding::note(
+            "user",
+            format!(
+                "{who} is not in the {:?} group, so is not in the work team",
+                target.group
+            ),
+        );
+    }
+    match user.status.as_str() {
+        "CONFIRMED" => Finding::ok("user", format!("{who} has signed in and set a password")),
+        "FORCE_CHANGE_PASSWORD" => {
+            let expires = user.created + days * DAY;
+            if expires <= now {
+                Finding::problem(
+                    "user",
+                    format!(
+                        "{who} was invited on {} and never signed in; the temporary password expired on {}",
+                        date(user.created),
+                        date(expires)
+                    ),
+                    format!(
+                        "send a new invitation: aws cognito-idp admin-create-user --user-pool-id {} --username {} --message-action RESEND",
+                        target.user_pool_id, user.username
+                    ),
+                )
+            } else {
+                Finding::note(
+                    "user",
+                    format!(
+                        "{who} was invited on {} and has not signed in yet; the temporary password expires on {}",
+                        date(user.created),
+                        date(expires)
+                    ),
+                )
+            }
+        }
+        "RESET_REQUIRED" => Finding::problem(
+            "user",
+            format!("{who} must reset the password before signing in"),
+            "the worker uses \"Forgot your password?\" on the portal's sign-in page",
+        ),
+        other => Finding::note("user", format!("{who} is {other}")),
+    }
+}
+
+/// `2026-12-02` for seconds since the epoch (UTC).
+fn date(epoch_seconds: i64) -> String {
+    aws_smithy_types::DateTime::from_secs(epoch_seconds)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .map(|text| text.chars().take(10).collect())
+        .unwrap_or_else(|_| epoch_seconds.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::{AppClient, Domain, Pool, Team};
+    use aws_rules::sagemaker::Observed;
+
+    const POOL: &str = "us-east-1_AbC";
+    const CLIENT: &str = "client1";
+    const SUB: &str = "abc123.labeling.us-east-1.sagemaker.aws";
+    const NOW: i64 = 1_790_000_000;
+
+    fn target() -> Target {
+        Target {
+            user_pool_id: POOL.into(),
+            client_id: CLIENT.into(),
+            workforce_name: "labelers".into(),
+            workteam_name: Some("labelers-team".into()),
+            group: "workers".into(),
+            reported_portal: Some(format!("https://{SUB}")),
+        }
+    }
+
+    fn user(name: &str, status: &str, created: i64) -> User {
+        User {
+            username: name.into(),
+            email: Some(name.into()),
+            status: status.into(),
+            enabled: true,
+            created,
+            in_group: true,
+        }
+    }
+
+    fn healthy_snapshot() -> Snapshot {
+        let portal = PortalUrls::new(SUB);
+        Snapshot {
+            workforce: Some(Observed {
+                name: "labelers".into(),
+                arn: "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers".into(),
+                sub_domain: SUB.into(),
+                status: Status::Active,
+                user_pool_id: Some(POOL.into()),
+                client_id: Some(CLIENT.into()),
+                failure_reason: None,
+                source_ip_cidrs: vec![],
+                ip_address_type: Default::default(),
+                vpc: None,
+            }),
+            team: Some(Team {
+                name: "labelers-team".into(),
+                workforce_arn: Some(
+                    "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers".into(),
+                ),
+                members: vec![(POOL.into(), CLIENT.into(), "workers".into())],
+            }),
+            pool: Pool {
+                domain: Some("labelers-x1".into()),
+                custom_message_trigger: Some("arn:aws:lambda:us-east-1:1:function:f".into()),
+                invite_email_message: None,
+                temporary_password_days: Some(7),
+            },
+            client: AppClient {
+                callback_urls: vec![portal.callback_url],
+                logout_urls: vec![portal.logout_url],
+                flows: vec!["code".into()],
+                scopes: vec!["openid".into(), "email".into(), "profile".into()],
+                identity_providers: vec!["COGNITO".into()],
+                oauth_enabled: true,
+                has_secret: true,
+            },
+            domain: Some(Domain {
+                name: "labelers-x1".into(),
+                status: "ACTIVE".into(),
+            }),
+            web_acl: Some("arn:aws:wafv2:us-east-1:1:regional/webacl/w/id".into()),
+            users: vec![
+                user("ana@example.com", "CONFIRMED", NOW - 30 * DAY),
+                user("bo@example.com", "FORCE_CHANGE_PASSWORD", NOW - DAY),
+            ],
+        }
+    }
+
+    fn problems(seen: &Snapshot) -> Vec<String> {
+        diagnose(&target(), seen, NOW)
+            .into_iter()
+            .filter(|f| f.verdict == Verdict::Problem)
+            .map(|f| format!("{}: {}", f.subject, f.text))
+            .collect()
+    }
+
+    /// Exactly one problem, containing `words`.
+    fn one_problem(seen: &Snapshot, words: &str) {
+        let found = problems(seen);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains(words), "{found:#?}");
+    }
+
+    #[test]
+    fn a_healthy_workforce_has_nothing_to_fix() {
+        let findings = diagnose(&target(), &healthy_snapshot(), NOW);
+        assert!(healthy(&findings), "{findings:#?}");
+        let notes: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.verdict == Verdict::Note)
+            .collect();
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].text.contains("has not signed in yet"));
+        assert!(notes[0].text.contains(&date(NOW + 6 * DAY)));
+    }
+
+    #[test]
+    fn each_broken_part_is_named_with_a_fix() {
+        let mut seen = healthy_snapshot();
+        seen.workforce.as_mut().unwrap().status = Status::Failed;
+        seen.workforce.as_mut().unwrap().failure_reason = Some("no capacity".into());
+        one_problem(&seen, "is Failed, not Active (FailureReason: no capacity)");
+
+        let mut seen = healthy_snapshot();
+        seen.workforce = None;
+        let found = problems(&seen);
+        assert!(found[0].contains("no workforce named"), "{found:?}");
+
+        let mut seen = healthy_snapshot();
+        seen.client
+            .callback_urls
+            .push("https://placeholder.invalid/callback".into());
+        one_problem(
+            &seen,
+            "callback URLs hold https://placeholder.invalid/callback",
+        );
+
+        let mut seen = healthy_snapshot();
+        seen.client
+            .logout_urls
+            .push("https://old9.labeling.us-east-1.sagemaker.aws/logout".into());
+        one_problem(&seen, "another labeling portal's URL");
+
+        let mut seen = healthy_snapshot();
+        seen.client.callback_urls.clear();
+        one_problem(&seen, "callback URLs lack the portal's");
+
+        let mut seen = healthy_snapshot();
+        seen.client.scopes.retain(|s| s != "openid");
+        one_problem(&seen, "scopes lack openid");
+
+        let mut seen = healthy_snapshot();
+        seen.client.oauth_enabled = false;
+        one_problem(&seen, "authorization-code grant");
+
+        let mut seen = healthy_snapshot();
+        seen.client.has_secret = false;
+        one_problem(&seen, "no client secret");
+
+        let mut seen = healthy_snapshot();
+        seen.domain = None;
+        one_problem(&seen, "no domain");
+
+        let mut seen = healthy_snapshot();
+        seen.web_acl = None;
+        one_problem(&seen, "no AWS WAF web ACL");
+
+        let mut seen = healthy_snapshot();
+        seen.team.as_mut().unwrap().members[0].2 = "others".into();
+        one_problem(&seen, "group(s) [\"others\"]");
+
+        let mut seen = healthy_snapshot();
+        seen.team = None;
+        one_problem(&seen, "no work team named");
+
+        let mut seen = healthy_snapshot();
+        seen.pool.custom_message_trigger = None;
+        one_problem(&seen, "invitations do not carry");
+        seen.pool.invite_email_message = Some(format!("Go to https://{SUB} now"));
+        assert!(problems(&seen).is_empty());
+
+        let mut seen = healthy_snapshot();
+        seen.users[1].created = NOW - 8 * DAY;
+        one_problem(&seen, "the temporary password expired on");
+
+        let mut seen = healthy_snapshot();
+        seen.users[0].enabled = false;
+        one_problem(&seen, "is disabled");
+    }
+
+    #[test]
+    fn a_stale_portal_output_is_a_problem() {
+        let mut t = target();
+        t.reported_portal = Some("https://old9.labeling.us-east-1.sagemaker.aws".into());
+        let found: Vec<Finding> = diagnose(&t, &healthy_snapshot(), NOW)
+            .into_iter()
+            .filter(|f| f.verdict == Verdict::Problem)
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].text.contains("PortalUrl output is https://old9"));
+    }
+
+    #[test]
+    fn dates_are_days() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_796_169_600), "2026-12-02");
+    }
+}

@@ -1,0 +1,149 @@
+//! What to check: the stack's outputs, or the names given one by one.
+
+use serde_json::Value;
+
+/// The deployed stack's parts the doctor reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub workforce_name: String,
+    /// The work team (from the `WorkteamArn` output, or given).
+    pub workteam_name: Option<String>,
+    /// The Cognito group whose members are the team.
+    pub group: String,
+    /// The portal URL the stack reports (its `PortalUrl` output), if known.
+    pub reported_portal: Option<String>,
+}
+
+/// The group the template makes (its `WorkerGroup`).
+pub const DEFAULT_GROUP: &str = "workers";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TargetError {
+    #[error("the outputs are not JSON: {0}")]
+    NotJson(String),
+    #[error(
+        "the outputs have no {0}: give the stack's outputs (`sam list stack-outputs --output json`, or `aws cloudformation describe-stacks`), or --user-pool-id, --client-id and --workforce-name"
+    )]
+    Missing(&'static str),
+}
+
+impl Target {
+    /// Reads a stack's outputs in any of the shapes the tools print: a list
+    /// of `{OutputKey, OutputValue}` (`sam list stack-outputs --output
+    /// json`, a stack's `Outputs`), `describe-stacks`' whole answer, a plain
+    /// `{key: value}` map, or a local stack's state (`.local/stack.json`).
+    pub fn from_outputs(text: &str) -> Result<Self, TargetError> {
+        let json: Value =
+            serde_json::from_str(text).map_err(|error| TargetError::NotJson(error.to_string()))?;
+        let outputs = output_map(&json);
+        let get = |key: &'static str| -> Result<String, TargetError> {
+            outputs
+                .iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, value)| value.clone())
+                .filter(|value| !value.is_empty())
+                .ok_or(TargetError::Missing(key))
+        };
+        Ok(Self {
+            user_pool_id: get("UserPoolId")?,
+            client_id: get("UserPoolClientId")?,
+            workforce_name: get("WorkforceName")?,
+            workteam_name: get("WorkteamArn")
+                .ok()
+                .and_then(|arn| arn.rsplit('/').next().map(str::to_owned)),
+            group: DEFAULT_GROUP.to_owned(),
+            reported_portal: get("PortalUrl").ok(),
+        })
+    }
+}
+
+/// (key, value) pairs of whichever outputs shape `json` is.
+fn output_map(json: &Value) -> Vec<(String, String)> {
+    let listed = |list: &Value| -> Vec<(String, String)> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                Some((
+                    item["OutputKey"].as_str()?.to_owned(),
+                    item["OutputValue"].as_str()?.to_owned(),
+                ))
+            })
+            .collect()
+    };
+    let mapped = |map: &Value| -> Vec<(String, String)> {
+        map.as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, value)| Some((key.clone(), value.as_str()?.to_owned())))
+            .collect()
+    };
+    if json.is_array() {
+        listed(json)
+    } else if let Some(stacks) = json["Stacks"].as_array() {
+        stacks
+            .first()
+            .map(|stack| listed(&stack["Outputs"]))
+            .unwrap_or_default()
+    } else if json["Outputs"].is_array() {
+        listed(&json["Outputs"])
+    } else if json["outputs"].is_object() {
+        mapped(&json["outputs"])
+    } else if json["stack"]["outputs"].is_object() {
+        mapped(&json["stack"]["outputs"])
+    } else {
+        mapped(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POOL: &str = "us-east-1_AbC";
+
+    fn expected() -> Target {
+        Target {
+            user_pool_id: POOL.into(),
+            client_id: "client1".into(),
+            workforce_name: "labelers".into(),
+            workteam_name: Some("labelers-team".into()),
+            group: DEFAULT_GROUP.into(),
+            reported_portal: Some("https://x.labeling.us-east-1.sagemaker.aws".into()),
+        }
+    }
+
+    #[test]
+    fn every_outputs_shape_the_tools_print_is_read() {
+        let pairs = r#"[
+            {"OutputKey": "UserPoolId", "OutputValue": "us-east-1_AbC", "Description": "d"},
+            {"OutputKey": "UserPoolClientId", "OutputValue": "client1"},
+            {"OutputKey": "WorkforceName", "OutputValue": "labelers"},
+            {"OutputKey": "WorkteamArn", "OutputValue": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labelers-team"},
+            {"OutputKey": "PortalUrl", "OutputValue": "https://x.labeling.us-east-1.sagemaker.aws"}
+        ]"#;
+        assert_eq!(Target::from_outputs(pairs).unwrap(), expected());
+        let described = format!(r#"{{"Stacks": [{{"StackName": "s", "Outputs": {pairs}}}]}}"#);
+        assert_eq!(Target::from_outputs(&described).unwrap(), expected());
+        let map = r#"{"outputs": {"UserPoolId": "us-east-1_AbC", "UserPoolClientId": "client1",
+            "WorkforceName": "labelers", "PortalUrl": "https://x.labeling.us-east-1.sagemaker.aws",
+            "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labelers-team"}}"#;
+        assert_eq!(Target::from_outputs(map).unwrap(), expected());
+        let local = format!(r#"{{"session": "s", "stack": {}}}"#, map);
+        assert_eq!(Target::from_outputs(&local).unwrap(), expected());
+    }
+
+    #[test]
+    fn missing_outputs_are_named() {
+        assert_eq!(
+            Target::from_outputs(r#"{"UserPoolId": "us-east-1_AbC"}"#),
+            Err(TargetError::Missing("UserPoolClientId"))
+        );
+        assert!(matches!(
+            Target::from_outputs("not json"),
+            Err(TargetError::NotJson(_))
+        ));
+    }
+}
