@@ -209,6 +209,8 @@ pub struct ObservedTeam {
     pub description: String,
     /// The Cognito member definitions: (user pool, app client, group).
     pub cognito: Vec<CognitoMember>,
+    /// The SNS topic of its NotificationConfiguration.
+    pub notification_topic: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +237,11 @@ impl From<&Workteam> for ObservedTeam {
                     group: cognito.user_group().unwrap_or_default().to_owned(),
                 })
                 .collect(),
+            notification_topic: team
+                .notification_configuration()
+                .and_then(|config| config.notification_topic_arn())
+                .filter(|topic| !topic.is_empty())
+                .map(str::to_owned),
         }
     }
 }
@@ -265,18 +272,46 @@ pub enum TeamPlan {
         arn: String,
         members: Option<CognitoMember>,
         description: Option<String>,
+        notification: Option<Notification>,
     },
+}
+
+/// A change to the team's task notifications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    /// Publish to this SNS topic.
+    To(String),
+    /// Sent as a NotificationConfiguration without a topic.
+    Off,
+}
+
+/// What the team's notifications must become: the wanted topic; or off
+/// when the old properties set one that is no longer wanted (a topic set
+/// by hand on a stack that never managed notifications stays).
+fn notification_change(
+    wanted: Option<&str>,
+    set_before: Option<&str>,
+    live: Option<&str>,
+) -> Option<Notification> {
+    match wanted {
+        Some(topic) if live != Some(topic) => Some(Notification::To(topic.to_owned())),
+        Some(_) => None,
+        None if set_before.is_some() && live.is_some() => Some(Notification::Off),
+        None => None,
+    }
 }
 
 /// Decides about the team `p` names on the (Active) workforce `workforce_arn`,
 /// given the region's teams. `claimed`: the OldResourceProperties named a
 /// team of the same name, so a team by that name on our workforce is this
 /// resource's even when its group differs (a changed WorkerGroupName).
+/// `topic_before`: the notification topic the old properties set.
 pub fn plan_team(
     p: &WorkforceProperties,
     workforce_arn: &str,
     teams: &[ObservedTeam],
     claimed: bool,
+    topic_before: Option<&str>,
 ) -> Result<TeamPlan, WorkforceError> {
     let Some(team) = teams.iter().find(|team| team.name == p.workteam_name) else {
         return Ok(TeamPlan::Create);
@@ -293,7 +328,12 @@ pub fn plan_team(
     let member = wanted_member(p);
     let members_match = team.cognito == [member.clone()];
     let description_matches = team.description == p.description();
-    if members_match && description_matches {
+    let notification = notification_change(
+        p.notification_topic_arn.as_deref(),
+        topic_before,
+        team.notification_topic.as_deref(),
+    );
+    if members_match && description_matches && notification.is_none() {
         return Ok(TeamPlan::Keep(team.clone()));
     }
     if !members_match && !claimed {
@@ -311,6 +351,7 @@ pub fn plan_team(
         arn: team.arn.clone(),
         members: (!members_match).then_some(member),
         description: (!description_matches).then(|| p.description().to_owned()),
+        notification,
     })
 }
 
@@ -650,6 +691,7 @@ mod tests {
                 client_id: CLIENT.into(),
                 group: group.into(),
             }],
+            notification_topic: None,
         }
     }
 
@@ -658,47 +700,53 @@ mod tests {
     #[test]
     fn the_team_is_created_adopted_updated_or_refused() {
         let p = properties("wf", POOL, CLIENT);
-        assert_eq!(plan_team(&p, WF_ARN, &[], false).unwrap(), TeamPlan::Create);
+        assert_eq!(
+            plan_team(&p, WF_ARN, &[], false, None).unwrap(),
+            TeamPlan::Create
+        );
         // Another team of another name does not matter.
         let other = team("other", "wf", "workers");
         assert_eq!(
-            plan_team(&p, WF_ARN, &[other], false).unwrap(),
+            plan_team(&p, WF_ARN, &[other], false, None).unwrap(),
             TeamPlan::Create
         );
         let ours = team("wf-team", "wf", "workers");
         assert_eq!(
-            plan_team(&p, WF_ARN, std::slice::from_ref(&ours), false).unwrap(),
+            plan_team(&p, WF_ARN, std::slice::from_ref(&ours), false, None).unwrap(),
             TeamPlan::Keep(ours.clone())
         );
         // Another description: update only that.
         let mut described = p.clone();
         described.workteam_description = Some("new words".into());
         assert_eq!(
-            plan_team(&described, WF_ARN, std::slice::from_ref(&ours), false).unwrap(),
+            plan_team(&described, WF_ARN, std::slice::from_ref(&ours), false, None).unwrap(),
             TeamPlan::Update {
                 arn: ours.arn.clone(),
                 members: None,
-                description: Some("new words".into())
+                description: Some("new words".into()),
+                notification: None,
             }
         );
         // Another group: ours (named in the old properties) is updated...
         let mut regrouped = p.clone();
         regrouped.worker_group_name = "labelers".into();
         assert_eq!(
-            plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), true).unwrap(),
+            plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), true, None).unwrap(),
             TeamPlan::Update {
                 arn: ours.arn.clone(),
                 members: Some(wanted_member(&regrouped)),
-                description: None
+                description: None,
+                notification: None,
             }
         );
         // ...a stranger's is refused, naming it.
-        let error = plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), false).unwrap_err();
+        let error =
+            plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), false, None).unwrap_err();
         assert!(matches!(error, WorkforceError::TeamTaken { .. }), "{error}");
         assert!(error.to_string().contains("\"wf-team\""), "{error}");
         // The name taken on another workforce: refused.
         let elsewhere = team("wf-team", "default", "workers");
-        let error = plan_team(&p, WF_ARN, &[elsewhere], true).unwrap_err();
+        let error = plan_team(&p, WF_ARN, &[elsewhere], true, None).unwrap_err();
         assert!(
             matches!(error, WorkforceError::TeamElsewhere { .. }),
             "{error}"
@@ -1004,6 +1052,43 @@ mod tests {
             tag_changes(&Tags::new(), &Tags::new(), &live),
             None,
             "a stack without tags leaves others' tags alone"
+        );
+    }
+
+    #[test]
+    fn notifications_are_set_changed_and_turned_off_only_when_the_stack_set_them() {
+        const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:tasks";
+        const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:other";
+        assert_eq!(
+            notification_change(Some(TOPIC), None, None),
+            Some(Notification::To(TOPIC.into()))
+        );
+        assert_eq!(
+            notification_change(Some(TOPIC), Some(OTHER), Some(OTHER)),
+            Some(Notification::To(TOPIC.into()))
+        );
+        assert_eq!(notification_change(Some(TOPIC), None, Some(TOPIC)), None);
+        assert_eq!(
+            notification_change(None, Some(TOPIC), Some(TOPIC)),
+            Some(Notification::Off)
+        );
+        assert_eq!(notification_change(None, Some(TOPIC), None), None);
+        assert_eq!(
+            notification_change(None, None, Some(OTHER)),
+            None,
+            "a topic set by hand on a stack without notifications stays"
+        );
+        let mut p = properties("wf", POOL, CLIENT);
+        p.notification_topic_arn = Some(TOPIC.into());
+        let ours = team("wf-team", "wf", "workers");
+        assert_eq!(
+            plan_team(&p, WF_ARN, std::slice::from_ref(&ours), true, None).unwrap(),
+            TeamPlan::Update {
+                arn: ours.arn.clone(),
+                members: None,
+                description: None,
+                notification: Some(Notification::To(TOPIC.into())),
+            }
         );
     }
 }

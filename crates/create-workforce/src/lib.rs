@@ -34,6 +34,7 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
         "WorkteamName",
         "WorkteamDescription",
         "WorkerGroupName",
+        "NotificationTopicArn",
         "Tags",
     ],
     required: &[
@@ -66,6 +67,7 @@ mod tests {
             "WorkteamDescription" => json!("Private labeling team of stack s"),
             "WorkerGroupName" => json!("workers"),
             "Tags" => json!(["team=labeling", "cost-center=42"]),
+            "NotificationTopicArn" => json!("arn:aws:sns:us-east-1:123456789012:tasks"),
             other => panic!("no sample for {other}"),
         }
     }

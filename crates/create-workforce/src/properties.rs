@@ -78,6 +78,9 @@ pub struct WorkforceProperties {
     /// The Cognito group whose members are the team.
     #[serde(deserialize_with = "cfn::string")]
     pub worker_group_name: String,
+    /// The SNS topic the team's task notifications go to; empty means none.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub notification_topic_arn: Option<String>,
     /// `key=value` items for the workforce and its team.
     #[serde(default, deserialize_with = "cfn::string_list")]
     pub tags: Vec<String>,
@@ -233,8 +236,41 @@ impl Properties for WorkforceProperties {
             }
         }
         self.validate_vpc()?;
+        if let Some(topic) = &self.notification_topic_arn
+            && !is_topic_arn(topic)
+        {
+            return Err(InvalidProperty::new(
+                "NotificationTopicArn",
+                format!(
+                    "must be an SNS topic ARN like \"arn:aws:sns:us-east-1:123456789012:tasks\" (pass the topic's Ref), got {}",
+                    shown(topic)
+                ),
+            ));
+        }
         validate_tags(&self.tags)
     }
+}
+
+/// Whether `arn` matches SageMaker's NotificationTopicArn pattern
+/// (`arn:aws[a-z\-]*:sns:[a-z0-9\-]*:[0-9]{12}:[a-zA-Z0-9_.-]*`).
+pub fn is_topic_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, name] = parts.as_slice() else {
+        return false;
+    };
+    *prefix == "arn"
+        && partition
+            .strip_prefix("aws")
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        && *service == "sns"
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 /// Whether `text` is made of what SageMaker's tag pattern allows

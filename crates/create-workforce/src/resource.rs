@@ -1,15 +1,15 @@
 //! `Custom::PrivateWorkforce`: the SageMaker calls around the decisions.
 
 use crate::decide::{
-    self, BeforeDelete, Changes, CognitoMember, Existing, IpAddressType, Observed, ObservedTeam,
-    OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan, VpcChange,
+    self, BeforeDelete, Changes, CognitoMember, Existing, IpAddressType, Notification, Observed,
+    ObservedTeam, OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan, VpcChange,
 };
 use crate::error::WorkforceError;
 use crate::properties::{self, Tags, VpcConfig, WorkforceProperties};
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
-    CognitoConfig, CognitoMemberDefinition, MemberDefinition, SourceIpConfig, Tag,
-    WorkforceIpAddressType, WorkforceVpcConfigRequest,
+    CognitoConfig, CognitoMemberDefinition, MemberDefinition, NotificationConfiguration,
+    SourceIpConfig, Tag, WorkforceIpAddressType, WorkforceVpcConfigRequest,
 };
 use custom_resource::{Context, CustomResource, Outcome};
 use std::time::Duration;
@@ -311,6 +311,11 @@ impl PrivateWorkforce {
             .workforce_name(&p.workforce_name)
             .member_definitions(member_definition(&decide::wanted_member(p)))
             .description(p.description())
+            .set_notification_configuration(
+                p.notification_topic_arn
+                    .as_ref()
+                    .map(|topic| notification_configuration(Some(topic))),
+            )
             .set_tags(sdk_tags(&p.tags()))
             .send()
             .await
@@ -329,8 +334,19 @@ impl PrivateWorkforce {
         name: &str,
         members: Option<&CognitoMember>,
         description: Option<&str>,
+        notification: Option<&Notification>,
     ) -> Result<(), WorkforceError> {
         let mut request = self.client.update_workteam().workteam_name(name);
+        match notification {
+            Some(Notification::To(topic)) => {
+                request =
+                    request.notification_configuration(notification_configuration(Some(topic)))
+            }
+            Some(Notification::Off) => {
+                request = request.notification_configuration(notification_configuration(None))
+            }
+            None => {}
+        }
         if let Some(member) = members {
             request = request.member_definitions(member_definition(member));
         }
@@ -376,10 +392,11 @@ impl PrivateWorkforce {
         p: &WorkforceProperties,
         workforce: &Observed,
         claimed: bool,
+        topic_before: Option<&str>,
     ) -> Result<String, WorkforceError> {
         let teams = self.list_teams().await?;
         let team = p.workteam_name.as_str();
-        match decide::plan_team(p, &workforce.arn, &teams, claimed)? {
+        match decide::plan_team(p, &workforce.arn, &teams, claimed, topic_before)? {
             TeamPlan::Keep(existing) => {
                 tracing::info!(team, "the work team is already as wanted");
                 Ok(existing.arn)
@@ -388,10 +405,22 @@ impl PrivateWorkforce {
                 arn,
                 members,
                 description,
+                notification,
             } => {
-                self.send_update_team(team, members.as_ref(), description.as_deref())
-                    .await?;
-                tracing::info!(team, ?members, ?description, "UpdateWorkteam accepted");
+                self.send_update_team(
+                    team,
+                    members.as_ref(),
+                    description.as_deref(),
+                    notification.as_ref(),
+                )
+                .await?;
+                tracing::info!(
+                    team,
+                    ?members,
+                    ?description,
+                    ?notification,
+                    "UpdateWorkteam accepted"
+                );
                 Ok(arn)
             }
             TeamPlan::Create => match self.send_create_team(p).await {
@@ -402,7 +431,7 @@ impl PrivateWorkforce {
                 Err(error) => {
                     // A repeated delivery may have created it meanwhile.
                     let teams = self.list_teams().await?;
-                    match decide::plan_team(p, &workforce.arn, &teams, false) {
+                    match decide::plan_team(p, &workforce.arn, &teams, false, None) {
                         Ok(TeamPlan::Keep(existing)) => {
                             tracing::info!(team, %error, "CreateWorkteam refused, but our team exists now: adopting it");
                             Ok(existing.arn)
@@ -593,6 +622,14 @@ fn member_definition(member: &CognitoMember) -> MemberDefinition {
         .build()
 }
 
+/// `None` gives a configuration without a topic, which turns notifications
+/// off (docs/AWS-NOTES.md §8.1).
+fn notification_configuration(topic: Option<&String>) -> NotificationConfiguration {
+    NotificationConfiguration::builder()
+        .set_notification_topic_arn(topic.cloned())
+        .build()
+}
+
 /// `None` for no tags: CreateWorkforce and CreateWorkteam then send none.
 fn sdk_tags(tags: &Tags) -> Option<Vec<Tag>> {
     (!tags.is_empty()).then(|| {
@@ -635,7 +672,7 @@ impl CustomResource for PrivateWorkforce {
         p: WorkforceProperties,
     ) -> Result<Outcome, WorkforceError> {
         let workforce = self.create_or_adopt(ctx, &p, true).await?;
-        let team = self.ensure_team(&p, &workforce, false).await?;
+        let team = self.ensure_team(&p, &workforce, false, None).await?;
         self.apply_all_tags(&workforce, &team, &p, None).await?;
         Ok(outcome(&p.workforce_name, &workforce, team))
     }
@@ -702,7 +739,12 @@ impl CustomResource for PrivateWorkforce {
         let claimed = old
             .as_ref()
             .is_some_and(|old| old.workteam_name == p.workteam_name);
-        let team = self.ensure_team(&p, &workforce, claimed).await?;
+        let topic_before = old
+            .as_ref()
+            .and_then(|old| old.notification_topic_arn.as_deref());
+        let team = self
+            .ensure_team(&p, &workforce, claimed, topic_before)
+            .await?;
         self.apply_all_tags(&workforce, &team, &p, old.as_ref())
             .await?;
         Ok(outcome(physical_id, &workforce, team))

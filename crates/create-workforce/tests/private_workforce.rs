@@ -1007,3 +1007,61 @@ async fn rule_tag_keys_appear_once() {
     )
     .await;
 }
+
+impl Setup {
+    /// The notification topic of the team `name`, as DescribeWorkteam shows it.
+    async fn team_topic(&self, name: &str) -> Option<String> {
+        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
+        aws_sdk_sagemaker::Client::new(&config)
+            .describe_workteam()
+            .workteam_name(name)
+            .send()
+            .await
+            .unwrap()
+            .workteam()
+            .and_then(|team| team.notification_configuration())
+            .and_then(|config| config.notification_topic_arn())
+            .map(str::to_owned)
+    }
+}
+
+#[tokio::test]
+async fn task_notifications_are_set_changed_and_turned_off() {
+    const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:tasks";
+    const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:other-tasks";
+    let s = setup().await;
+    let notified = with(props("labelers"), "NotificationTopicArn", json!(TOPIC));
+    s.create(notified.clone()).await.assert_success();
+    assert_eq!(s.team_topic("labelers-team").await.as_deref(), Some(TOPIC));
+
+    let moved = with(props("labelers"), "NotificationTopicArn", json!(OTHER));
+    s.update("labelers", moved.clone(), notified)
+        .await
+        .assert_success();
+    assert_eq!(s.team_topic("labelers-team").await.as_deref(), Some(OTHER));
+    assert_eq!(s.count("UpdateWorkforce"), 0);
+
+    // Turned off (the parameter back to off): the team publishes nowhere.
+    s.update("labelers", props("labelers"), moved)
+        .await
+        .assert_success();
+    assert_eq!(s.team_topic("labelers-team").await, None);
+    let updates = s.count("UpdateWorkteam");
+    s.update("labelers", props("labelers"), props("labelers"))
+        .await
+        .assert_success();
+    assert_eq!(s.count("UpdateWorkteam"), updates, "nothing to change");
+}
+
+#[tokio::test]
+async fn rule_notification_topic_is_an_sns_topic_arn() {
+    refused(
+        with(
+            props("labelers"),
+            "NotificationTopicArn",
+            json!("arn:aws:sqs:us-east-1:123456789012:tasks"),
+        ),
+        "NotificationTopicArn",
+    )
+    .await;
+}

@@ -1,5 +1,5 @@
 //! A small client for the emulators' wire protocols: awsJson1_1 (Cognito,
-//! CloudWatch Logs, WAFv2, SageMaker) and the IAM query protocol.
+//! CloudWatch Logs, WAFv2, SageMaker) and the query protocol (IAM, SNS).
 //!
 //! Why not the service SDKs: CloudFormation properties are, almost member
 //! for member, the API request shapes, so sending them as JSON keeps the
@@ -71,10 +71,29 @@ pub const SAGEMAKER: Service = Service {
     sagemaker: true,
 };
 
+/// A query-protocol service (form-encoded request, XML answer).
+#[derive(Debug, Clone, Copy)]
+pub struct QueryService {
+    pub name: &'static str,
+    signing_name: &'static str,
+    version: &'static str,
+}
+
+pub const IAM: QueryService = QueryService {
+    name: "IAM",
+    signing_name: "iam",
+    version: "2010-05-08",
+};
+pub const SNS: QueryService = QueryService {
+    name: "SNS",
+    signing_name: "sns",
+    version: "2010-03-31",
+};
+
 /// Where the emulators listen.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Endpoints {
-    /// moto: Cognito, SSM, IAM, CloudWatch Logs, WAFv2.
+    /// moto: Cognito, SSM, IAM, CloudWatch Logs, WAFv2, SNS.
     pub moto: String,
     /// The project's SageMaker emulator.
     pub sagemaker: String,
@@ -174,13 +193,23 @@ impl Client {
 
     /// An IAM query-protocol call; returns the XML response text.
     pub async fn iam(&self, action: &str, params: &[(&str, String)]) -> Result<String, AwsError> {
+        self.query(IAM, action, params).await
+    }
+
+    /// A query-protocol call (IAM, SNS); returns the XML response text.
+    pub async fn query(
+        &self,
+        service: QueryService,
+        action: &str,
+        params: &[(&str, String)],
+    ) -> Result<String, AwsError> {
         let failed = |code: String, message: String| AwsError {
-            service: "IAM",
+            service: service.name,
             operation: action.to_owned(),
             code,
             message,
         };
-        let mut form = format!("Action={action}&Version=2010-05-08");
+        let mut form = format!("Action={action}&Version={}", service.version);
         for (key, value) in params {
             form.push('&');
             form.push_str(&encode(key));
@@ -194,7 +223,7 @@ impl Client {
                 "content-type",
                 "application/x-www-form-urlencoded; charset=utf-8",
             )
-            .header("authorization", authorization("iam"))
+            .header("authorization", authorization(service.signing_name))
             .body(form)
             .send()
             .await

@@ -1744,3 +1744,107 @@ async fn tags_reach_the_workforce_and_team_and_change_in_place() {
         assert!(tags_of(&emu, arn).await.is_empty());
     }
 }
+
+/// The SNS topics moto holds, and the email endpoints subscribed to `topic`.
+async fn sns_state(emu: &Emulators, topic: &str) -> (Vec<String>, Vec<String>) {
+    let aws = local_stack::aws::Client::new(emu.endpoints.clone()).unwrap();
+    let topics = aws
+        .query(local_stack::aws::SNS, "ListTopics", &[])
+        .await
+        .unwrap();
+    let listed = |xml: &str, tag: &str| -> Vec<String> {
+        xml.split(&format!("<{tag}>"))
+            .skip(1)
+            .filter_map(|part| part.split(&format!("</{tag}>")).next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let subscriptions = match aws
+        .query(
+            local_stack::aws::SNS,
+            "ListSubscriptionsByTopic",
+            &[("TopicArn", topic.to_owned())],
+        )
+        .await
+    {
+        Ok(xml) => listed(&xml, "Endpoint"),
+        Err(_) => vec![],
+    };
+    (listed(&topics, "TopicArn"), subscriptions)
+}
+
+#[tokio::test]
+async fn task_notifications_reach_the_team_and_the_workers_and_go_when_turned_off() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut state = StackState::new("lifecycle-test");
+    let notified = options(
+        template(),
+        &[
+            "TaskNotifications=email",
+            "InvitedUserEmails=ana@example.com,bo@example.com",
+        ],
+    )
+    .await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &notified,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let topic = output(&state, "TaskTopicArn");
+    let team = output(&state, "WorkteamArn");
+    let team_name = team.rsplit('/').next().unwrap().to_owned();
+    let config = local_aws::sdk_config(&emu.sagemaker.endpoint_url(), local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&config);
+    let team_topic =
+        |described: aws_sdk_sagemaker::operation::describe_workteam::DescribeWorkteamOutput| {
+            described
+                .workteam()
+                .and_then(|team| team.notification_configuration())
+                .and_then(|config| config.notification_topic_arn())
+                .map(str::to_owned)
+        };
+    let described = sagemaker
+        .describe_workteam()
+        .workteam_name(&team_name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(team_topic(described), Some(topic.clone()));
+    let (topics, mut subscribed) = sns_state(&emu, &topic).await;
+    assert!(topics.contains(&topic), "{topics:?}");
+    subscribed.sort();
+    assert_eq!(subscribed, ["ana@example.com", "bo@example.com"]);
+    let aws = local_stack::aws::Client::new(emu.endpoints.clone()).unwrap();
+    let attributes = aws
+        .query(
+            local_stack::aws::SNS,
+            "GetTopicAttributes",
+            &[("TopicArn", topic.clone())],
+        )
+        .await
+        .unwrap();
+    assert!(
+        attributes.contains("sagemaker.amazonaws.com"),
+        "SageMaker may publish: {attributes}"
+    );
+
+    // Off: the team stops publishing first, then the topic and the
+    // subscriptions go in the cleanup phase.
+    updated(&emu, &progress, &mut state, &["TaskNotifications=off"]).await;
+    let described = sagemaker
+        .describe_workteam()
+        .workteam_name(&team_name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(team_topic(described), None);
+    let (topics, subscribed) = sns_state(&emu, &topic).await;
+    assert!(!topics.contains(&topic), "{topics:?}");
+    assert!(subscribed.is_empty(), "{subscribed:?}");
+    assert!(!state.outputs.contains_key("TaskTopicArn"));
+}

@@ -24,7 +24,8 @@ pub(super) struct Workteam {
     pub(super) workforce_name: String,
     pub(super) members: Vec<Value>,
     pub(super) description: String,
-    pub(super) notification: Option<Value>,
+    /// The SNS topic of NotificationConfiguration.
+    pub(super) notification: Option<String>,
     pub(super) worker_access: Option<Value>,
     pub(super) tags: Tags,
     pub(super) create_date: SystemTime,
@@ -48,8 +49,8 @@ impl Workteam {
             out["WorkforceArn"] = json!(workforce.arn);
             out["SubDomain"] = json!(workforce.sub_domain);
         }
-        if let Some(notification) = &self.notification {
-            out["NotificationConfiguration"] = notification.clone();
+        if let Some(topic) = &self.notification {
+            out["NotificationConfiguration"] = json!({ "NotificationTopicArn": topic });
         }
         out
     }
@@ -76,6 +77,7 @@ pub(super) fn create_workteam(
         v.length(description, "description", 1, 200);
     }
     check_members(&mut v, request.member_definitions.as_deref(), true);
+    check_notification(&mut v, request.notification_configuration.as_ref());
     check_tags(&mut v, request.tags.as_deref());
     v.finish()?;
     let name = request.workteam_name.unwrap_or_default();
@@ -116,7 +118,7 @@ pub(super) fn create_workteam(
             workforce_name,
             members,
             description: request.description.unwrap_or_default(),
-            notification: request.notification_configuration,
+            notification: notification_topic(request.notification_configuration),
             worker_access: None,
             tags: tagging::from_request(request.tags),
             create_date: SystemTime::now(),
@@ -124,6 +126,49 @@ pub(super) fn create_workteam(
         },
     );
     Ok(json!({ "WorkteamArn": arn }))
+}
+
+const TOPIC_ARN_PATTERN: &str = "arn:aws[a-z\\-]*:sns:[a-z0-9\\-]*:[0-9]{12}:[a-zA-Z0-9_.-]*";
+
+/// The topic of a NotificationConfiguration; none when it names none.
+fn notification_topic(configuration: Option<Value>) -> Option<String> {
+    configuration?["NotificationTopicArn"]
+        .as_str()
+        .filter(|topic| !topic.is_empty())
+        .map(str::to_owned)
+}
+
+/// Whether `arn` matches the model's SNS topic ARN pattern.
+fn is_topic_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [arn_prefix, partition, service, region, account, name] = parts.as_slice() else {
+        return false;
+    };
+    *arn_prefix == "arn"
+        && partition
+            .strip_prefix("aws")
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        && *service == "sns"
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+fn check_notification(v: &mut Violations, configuration: Option<&Value>) {
+    let topic = configuration.and_then(|c| c["NotificationTopicArn"].as_str());
+    if let Some(topic) = topic.filter(|topic| !topic.is_empty()) {
+        v.pattern(
+            topic,
+            "notificationConfiguration.notificationTopicArn",
+            is_topic_arn(topic),
+            TOPIC_ARN_PATTERN,
+        );
+    }
 }
 
 /// 1-10 member definitions, when given.
@@ -159,6 +204,7 @@ pub(super) fn update_workteam(
         v.length(description, "description", 1, 200);
     }
     check_members(&mut v, request.member_definitions.as_deref(), false);
+    check_notification(&mut v, request.notification_configuration.as_ref());
     v.finish()?;
     let name = request.workteam_name.unwrap_or_default();
     let mut state = shared.lock();
@@ -188,7 +234,8 @@ pub(super) fn update_workteam(
         team.description = description;
     }
     if let Some(notification) = request.notification_configuration {
-        team.notification = Some(notification);
+        // A configuration without a topic turns notifications off.
+        team.notification = notification_topic(Some(notification));
     }
     if let Some(access) = request.worker_access_configuration {
         team.worker_access = Some(access);

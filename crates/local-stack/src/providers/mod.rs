@@ -15,6 +15,7 @@ mod iam;
 mod lambda;
 mod logs;
 mod sagemaker;
+mod sns;
 mod wafv2;
 
 pub use cognito::SENT_INVITATION;
@@ -176,6 +177,7 @@ const SERVICES: &[&[&dyn ResourceProvider]] = &[
     logs::PROVIDERS,
     iam::PROVIDERS,
     wafv2::PROVIDERS,
+    sns::PROVIDERS,
     sagemaker::PROVIDERS,
     lambda::PROVIDERS,
     custom::PROVIDERS,
