@@ -44,6 +44,7 @@ const CHANGEABLE: &[&str] = &[
     "UserActivityLogs",
     "PlaceholderCallbackUrl",
     "Tags",
+    "TaskNotifications",
 ];
 
 fn draw(rng: &mut Rng, name: &str) -> String {
@@ -63,6 +64,7 @@ fn draw(rng: &mut Rng, name: &str) -> String {
         "FeaturePlan" => rng.pick(PLANS).to_string(),
         "UserActivityLogs" => rng.pick(&["true", "false"]).to_string(),
         "PlaceholderCallbackUrl" => rng.pick(PLACEHOLDERS).to_string(),
+        "TaskNotifications" => rng.pick(&["off", "topic", "email"]).to_string(),
         "Tags" => {
             let mut tags = rng.subset(TAGS);
             if rng.percent(50) {

@@ -6,7 +6,7 @@
 //! parameters do not drive changed since the stack was created.
 
 use local_aws::sagemaker::SageMakerEmulator;
-use local_stack::aws::{COGNITO, Client, SAGEMAKER, SSM};
+use local_stack::aws::{COGNITO, Client, SAGEMAKER, SNS, SSM};
 use local_stack::engine::StackState;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -123,6 +123,21 @@ impl World<'_> {
             .map_err(|e| e.to_string())
     }
 
+    /// The text of every `<tag>` element of an SNS (query protocol) list.
+    async fn sns_list(&self, action: &str, tag: &str) -> Result<BTreeSet<String>, String> {
+        let xml = self
+            .aws
+            .query(SNS, action, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(xml
+            .split(&format!("<{tag}>"))
+            .skip(1)
+            .filter_map(|part| part.split(&format!("</{tag}>")).next())
+            .map(str::to_owned)
+            .collect())
+    }
+
     /// Every invariant after a step; each problem as one sentence.
     pub async fn check(
         &self,
@@ -195,6 +210,17 @@ impl World<'_> {
             "work teams",
             listed(&teams, "Workteams", "WorkteamArn"),
             workforce_attribute(state, "WorkteamArn"),
+        );
+        compare(
+            "SNS topics",
+            self.sns_list("ListTopics", "TopicArn").await?,
+            set(physical(state, "AWS::SNS::Topic")),
+        );
+        compare(
+            "SNS subscriptions",
+            self.sns_list("ListSubscriptions", "SubscriptionArn")
+                .await?,
+            set(physical(state, "AWS::SNS::Subscription")),
         );
         for pool in &found_pools {
             let in_pool = json!({"UserPoolId": pool, "MaxResults": 60});
@@ -284,6 +310,23 @@ impl World<'_> {
                 "the workforce is {}, the parameters say {}",
                 workforce["IpAddressType"],
                 parameter("IpAddressType")
+            ));
+        }
+        let team_name = output("WorkteamArn").rsplit('/').next().unwrap_or("");
+        let team = self
+            .call(
+                SAGEMAKER,
+                "DescribeWorkteam",
+                json!({"WorkteamName": team_name}),
+            )
+            .await?;
+        let topic = team["Workteam"]["NotificationConfiguration"]["NotificationTopicArn"]
+            .as_str()
+            .unwrap_or("");
+        if topic != output("TaskTopicArn") {
+            problems.push(format!(
+                "the team publishes to {topic:?}, the stack's TaskTopicArn is {:?}",
+                output("TaskTopicArn")
             ));
         }
         let tags = strings(&parameter("Tags"));

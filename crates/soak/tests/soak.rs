@@ -54,7 +54,7 @@ async fn a_short_seeded_soak_keeps_every_invariant() {
 /// A stack created without faults passes the checks; each planted fault
 /// is then named.
 #[tokio::test]
-async fn the_invariants_name_an_orphan_drift_a_stray_tag_and_a_missing_team() {
+async fn the_invariants_name_orphans_drift_a_stray_tag_and_a_missing_team() {
     let moto = MotoServer::start().await.unwrap();
     let sagemaker = SageMakerEmulator::start(EmulatorOptions {
         cognito_endpoint: Some(moto.endpoint_url()),
@@ -134,6 +134,21 @@ async fn the_invariants_name_an_orphan_drift_a_stray_tag_and_a_missing_team() {
     let text = found.join("\n");
     assert!(text.contains("app clients of"), "{text}");
     assert!(text.contains("RefreshTokenValidity"), "{text}");
+
+    aws.query(
+        local_stack::aws::SNS,
+        "CreateTopic",
+        &[("Name", "left-behind".to_owned())],
+    )
+    .await
+    .unwrap();
+    let found = world.check(&state, false, None, &mut memory).await;
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("SNS topics") && p.contains("left-behind")),
+        "{found:?}"
+    );
 
     let workforce = state.outputs["WorkforceArn"].as_str().unwrap();
     aws.json(
