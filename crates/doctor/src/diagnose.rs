@@ -335,6 +335,23 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    match (&target.task_topic, &team.notification_topic) {
+        (Some(wanted), live) if live.as_ref() != Some(wanted) => out.push(Finding::problem(
+            "work team",
+            format!(
+                "task notifications go to {}, not to the stack's topic {wanted}",
+                live.as_deref().unwrap_or("no topic")
+            ),
+            format!(
+                "point the team at the topic: aws sagemaker update-workteam --workteam-name {name} --notification-configuration NotificationTopicArn={wanted}"
+            ),
+        )),
+        (_, Some(live)) => out.push(Finding::note(
+            "work team",
+            format!("task notifications go to {live}"),
+        )),
+        _ => {}
+    }
 }
 
 fn invitation(seen: &Snapshot, portal: Option<&PortalUrls>, out: &mut Vec<Finding>) {
@@ -460,6 +477,7 @@ mod tests {
             workteam_name: Some("labelers-team".into()),
             group: "workers".into(),
             reported_portal: Some(format!("https://{SUB}")),
+            task_topic: None,
         }
     }
 
@@ -495,6 +513,7 @@ mod tests {
                     "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers".into(),
                 ),
                 members: vec![(POOL.into(), CLIENT.into(), "workers".into())],
+                notification_topic: None,
             }),
             pool: Pool {
                 domain: Some("labelers-x1".into()),
@@ -623,6 +642,28 @@ mod tests {
         let mut seen = healthy_snapshot();
         seen.users[0].enabled = false;
         one_problem(&seen, "is disabled");
+    }
+
+    #[test]
+    fn the_team_publishes_to_the_stacks_task_topic() {
+        const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:tasks";
+        let mut t = target();
+        t.task_topic = Some(TOPIC.into());
+        let found = diagnose(&t, &healthy_snapshot(), NOW);
+        assert!(
+            found.iter().any(|f| f.verdict == Verdict::Problem
+                && f.text.contains("task notifications go to no topic")),
+            "{found:#?}"
+        );
+        let mut seen = healthy_snapshot();
+        seen.team.as_mut().unwrap().notification_topic = Some(TOPIC.into());
+        let found = diagnose(&t, &seen, NOW);
+        assert!(healthy(&found), "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.text == format!("task notifications go to {TOPIC}"))
+        );
     }
 
     #[test]

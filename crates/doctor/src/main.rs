@@ -63,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
                 workteam_name: None,
                 group: doctor::target::DEFAULT_GROUP.to_owned(),
                 reported_portal: None,
+                task_topic: None,
             }
         }
     };

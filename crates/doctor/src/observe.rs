@@ -33,6 +33,8 @@ pub struct Team {
     pub workforce_arn: Option<String>,
     /// (user pool, app client, group) of each Cognito member definition.
     pub members: Vec<(String, String, String)>,
+    /// The SNS topic its task notifications go to.
+    pub notification_topic: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -179,6 +181,11 @@ impl Clients {
                         )
                     })
                     .collect(),
+                notification_topic: team
+                    .notification_configuration()
+                    .and_then(|config| config.notification_topic_arn())
+                    .filter(|topic| !topic.is_empty())
+                    .map(str::to_owned),
             })),
             Err(error)
                 if aws_rules::sagemaker::is_team_not_found(error.code(), error.message()) =>

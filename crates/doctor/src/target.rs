@@ -14,6 +14,8 @@ pub struct Target {
     pub group: String,
     /// The portal URL the stack reports (its `PortalUrl` output), if known.
     pub reported_portal: Option<String>,
+    /// The stack's task-notification topic (its `TaskTopicArn` output).
+    pub task_topic: Option<String>,
 }
 
 /// The group the template makes (its `WorkerGroup`).
@@ -55,6 +57,7 @@ impl Target {
                 .and_then(|arn| arn.rsplit('/').next().map(str::to_owned)),
             group: DEFAULT_GROUP.to_owned(),
             reported_portal: get("PortalUrl").ok(),
+            task_topic: get("TaskTopicArn").ok(),
         })
     }
 }
@@ -112,6 +115,7 @@ mod tests {
             workteam_name: Some("labelers-team".into()),
             group: DEFAULT_GROUP.into(),
             reported_portal: Some("https://x.labeling.us-east-1.sagemaker.aws".into()),
+            task_topic: None,
         }
     }
 
