@@ -247,10 +247,68 @@ impl Observed {
     }
 }
 
+/// A work team as DescribeWorkteam / ListWorkteams report it, reduced to
+/// what the functions and the doctor look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedTeam {
+    pub name: String,
+    pub arn: String,
+    pub workforce_arn: Option<String>,
+    pub description: String,
+    /// The Cognito member definitions.
+    pub cognito: Vec<CognitoMember>,
+    /// The SNS topic of its NotificationConfiguration.
+    pub notification_topic: Option<String>,
+}
+
+/// One Cognito member definition: the pool, the client and the group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CognitoMember {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub group: String,
+}
+
+impl ObservedTeam {
+    /// Whether the team is on the workforce `workforce_arn`.
+    pub fn is_on(&self, workforce_arn: &str) -> bool {
+        self.workforce_arn.as_deref() == Some(workforce_arn)
+    }
+}
+
 #[cfg(feature = "sagemaker")]
 mod from_sdk {
-    use super::{IpAddressType, Observed, Status, VpcConfig, canonical};
-    use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus};
+    use super::{
+        CognitoMember, IpAddressType, Observed, ObservedTeam, Status, VpcConfig, canonical,
+    };
+    use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus, Workteam};
+
+    impl From<&Workteam> for ObservedTeam {
+        fn from(team: &Workteam) -> Self {
+            let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+            Self {
+                name: text(team.workteam_name()),
+                arn: text(team.workteam_arn()),
+                workforce_arn: team.workforce_arn().map(str::to_owned),
+                description: text(team.description()),
+                cognito: team
+                    .member_definitions()
+                    .iter()
+                    .filter_map(|member| member.cognito_member_definition())
+                    .map(|cognito| CognitoMember {
+                        user_pool_id: text(cognito.user_pool()),
+                        client_id: text(cognito.client_id()),
+                        group: text(cognito.user_group()),
+                    })
+                    .collect(),
+                notification_topic: team
+                    .notification_configuration()
+                    .and_then(|config| config.notification_topic_arn())
+                    .filter(|topic| !topic.is_empty())
+                    .map(str::to_owned),
+            }
+        }
+    }
 
     impl From<Option<&WorkforceStatus>> for Status {
         fn from(status: Option<&WorkforceStatus>) -> Self {

@@ -5,8 +5,9 @@
 
 use crate::error::WorkforceError;
 use crate::properties::{Tags, WorkforceProperties};
-pub use aws_rules::sagemaker::{Identity, IpAddressType, Observed, Status, VpcConfig, canonical};
-use aws_sdk_sagemaker::types::Workteam;
+pub use aws_rules::sagemaker::{
+    CognitoMember, Identity, IpAddressType, Observed, ObservedTeam, Status, VpcConfig, canonical,
+};
 use std::time::Duration;
 
 /// What a Create finds in the region.
@@ -197,59 +198,6 @@ pub fn tag_changes(wanted: &Tags, set_before: &Tags, live: &Tags) -> Option<TagC
         .cloned()
         .collect();
     (!add.is_empty() || !remove.is_empty()).then_some(TagChanges { add, remove })
-}
-
-/// A work team as ListWorkteams reports it, reduced to what the decisions
-/// look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObservedTeam {
-    pub name: String,
-    pub arn: String,
-    pub workforce_arn: Option<String>,
-    pub description: String,
-    /// The Cognito member definitions: (user pool, app client, group).
-    pub cognito: Vec<CognitoMember>,
-    /// The SNS topic of its NotificationConfiguration.
-    pub notification_topic: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CognitoMember {
-    pub user_pool_id: String,
-    pub client_id: String,
-    pub group: String,
-}
-
-impl From<&Workteam> for ObservedTeam {
-    fn from(team: &Workteam) -> Self {
-        Self {
-            name: team.workteam_name().unwrap_or_default().to_owned(),
-            arn: team.workteam_arn().unwrap_or_default().to_owned(),
-            workforce_arn: team.workforce_arn().map(str::to_owned),
-            description: team.description().unwrap_or_default().to_owned(),
-            cognito: team
-                .member_definitions()
-                .iter()
-                .filter_map(|member| member.cognito_member_definition())
-                .map(|cognito| CognitoMember {
-                    user_pool_id: cognito.user_pool().unwrap_or_default().to_owned(),
-                    client_id: cognito.client_id().unwrap_or_default().to_owned(),
-                    group: cognito.user_group().unwrap_or_default().to_owned(),
-                })
-                .collect(),
-            notification_topic: team
-                .notification_configuration()
-                .and_then(|config| config.notification_topic_arn())
-                .filter(|topic| !topic.is_empty())
-                .map(str::to_owned),
-        }
-    }
-}
-
-impl ObservedTeam {
-    fn is_on(&self, workforce_arn: &str) -> bool {
-        self.workforce_arn.as_deref() == Some(workforce_arn)
-    }
 }
 
 /// The one member definition this resource gives its team.
@@ -772,7 +720,9 @@ mod tests {
 
     #[test]
     fn observed_team_reads_the_sdk_shape() {
-        use aws_sdk_sagemaker::types::{CognitoMemberDefinition, MemberDefinition};
+        use aws_sdk_sagemaker::types::{
+            CognitoMemberDefinition, MemberDefinition, NotificationConfiguration, Workteam,
+        };
         let sdk = Workteam::builder()
             .workteam_name("wf-team")
             .workteam_arn("arn:t")
@@ -789,9 +739,18 @@ mod tests {
                     )
                     .build(),
             )
+            .notification_configuration(
+                NotificationConfiguration::builder()
+                    .notification_topic_arn("arn:aws:sns:us-east-1:123456789012:tasks")
+                    .build(),
+            )
             .build();
         let observed = ObservedTeam::from(&sdk);
         assert_eq!(observed.workforce_arn.as_deref(), Some(WF_ARN));
+        assert_eq!(
+            observed.notification_topic.as_deref(),
+            Some("arn:aws:sns:us-east-1:123456789012:tasks")
+        );
         assert_eq!(
             observed.cognito,
             [wanted_member(&properties("wf", POOL, CLIENT))]

@@ -872,21 +872,8 @@ async fn the_ip_address_type_is_set_at_create_and_changed_in_place() {
 
 impl Setup {
     /// The tags of the workforce or team `arn`, in key order.
-    async fn tags(&self, arn: &str) -> Vec<(String, String)> {
-        let config = local_aws::sdk_config(&self.sagemaker.endpoint_url(), local_aws::REGION).await;
-        aws_sdk_sagemaker::Client::new(&config)
-            .list_tags()
-            .resource_arn(arn)
-            .send()
-            .await
-            .unwrap()
-            .tags()
-            .iter()
-            .map(|tag| {
-                let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
-                (text(tag.key()), text(tag.value()))
-            })
-            .collect()
+    async fn tags(&self, arn: &str) -> Vec<String> {
+        local_aws::sagemaker_tags(&self.sagemaker.endpoint_url(), arn).await
     }
 
     async fn tag_by_hand(&self, arn: &str, key: &str, value: &str) {
@@ -906,13 +893,6 @@ impl Setup {
     }
 }
 
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(key, value)| (key.to_string(), value.to_string()))
-        .collect()
-}
-
 #[tokio::test]
 async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() {
     let s = setup().await;
@@ -925,7 +905,7 @@ async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() 
     answered.assert_success();
     let workforce_arn = answered.data("WorkforceArn").unwrap().to_owned();
     let team_arn = answered.data("WorkteamArn").unwrap().to_owned();
-    let first = pairs(&[("cost-center", "42"), ("team", "labeling")]);
+    let first = ["cost-center=42", "team=labeling"];
     assert_eq!(s.tags(&workforce_arn).await, first);
     assert_eq!(s.tags(&team_arn).await, first);
     assert_eq!(
@@ -947,15 +927,11 @@ async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() 
         .assert_success();
     assert_eq!(
         s.tags(&workforce_arn).await,
-        pairs(&[
-            ("billing", "finance"),
-            ("owner", "ml@example.com"),
-            ("team", "vision")
-        ])
+        ["billing=finance", "owner=ml@example.com", "team=vision"]
     );
     assert_eq!(
         s.tags(&team_arn).await,
-        pairs(&[("owner", "ml@example.com"), ("team", "vision")])
+        ["owner=ml@example.com", "team=vision"]
     );
     assert_eq!(
         s.count("UpdateWorkforce"),
@@ -981,7 +957,7 @@ async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() 
     assert_ne!(new_arn, workforce_arn);
     assert_eq!(
         s.tags(&new_arn).await,
-        pairs(&[("owner", "ml@example.com"), ("team", "vision")])
+        ["owner=ml@example.com", "team=vision"]
     );
 }
 

@@ -3,7 +3,7 @@
 
 use crate::observe::{Snapshot, User};
 use crate::target::Target;
-use aws_rules::sagemaker::{Identity, PortalUrls, Status, is_portal_url};
+use aws_rules::sagemaker::{CognitoMember, Identity, PortalUrls, Status, is_portal_url};
 
 /// The OAuth scopes and identity provider the labeling portal signs in with
 /// (the ones the stack's app client is made with, docs/AWS-NOTES.md §1.4).
@@ -294,15 +294,15 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    let on_workforce = match (&team.workforce_arn, &seen.workforce) {
-        (Some(arn), Some(workforce)) => arn == &workforce.arn,
-        _ => false,
+    let on_workforce = seen
+        .workforce
+        .as_ref()
+        .is_some_and(|workforce| team.is_on(&workforce.arn));
+    let wanted = CognitoMember {
+        user_pool_id: target.user_pool_id.clone(),
+        client_id: target.client_id.clone(),
+        group: target.group.clone(),
     };
-    let wanted = (
-        target.user_pool_id.clone(),
-        target.client_id.clone(),
-        target.group.clone(),
-    );
     if !on_workforce {
         out.push(Finding::problem(
             "work team",
@@ -313,8 +313,8 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
             ),
             "check that the outputs are this stack's",
         ));
-    } else if team.members != [wanted] {
-        let groups: Vec<&str> = team.members.iter().map(|m| m.2.as_str()).collect();
+    } else if team.cognito != [wanted] {
+        let groups: Vec<&str> = team.cognito.iter().map(|m| m.group.as_str()).collect();
         out.push(Finding::problem(
             "work team",
             format!(
@@ -461,8 +461,8 @@ fn date(epoch_seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::{AppClient, Domain, Pool, Team};
-    use aws_rules::sagemaker::Observed;
+    use crate::observe::{AppClient, Domain, Pool};
+    use aws_rules::sagemaker::{Observed, ObservedTeam};
 
     const POOL: &str = "us-east-1_AbC";
     const CLIENT: &str = "client1";
@@ -507,12 +507,20 @@ mod tests {
                 ip_address_type: Default::default(),
                 vpc: None,
             }),
-            team: Some(Team {
+            team: Some(ObservedTeam {
                 name: "labelers-team".into(),
+                arn:
+                    "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labelers-team"
+                        .into(),
                 workforce_arn: Some(
                     "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers".into(),
                 ),
-                members: vec![(POOL.into(), CLIENT.into(), "workers".into())],
+                description: "d".into(),
+                cognito: vec![CognitoMember {
+                    user_pool_id: POOL.into(),
+                    client_id: CLIENT.into(),
+                    group: "workers".into(),
+                }],
                 notification_topic: None,
             }),
             pool: Pool {
@@ -622,7 +630,7 @@ mod tests {
         one_problem(&seen, "no AWS WAF web ACL");
 
         let mut seen = healthy_snapshot();
-        seen.team.as_mut().unwrap().members[0].2 = "others".into();
+        seen.team.as_mut().unwrap().cognito[0].group = "others".into();
         one_problem(&seen, "group(s) [\"others\"]");
 
         let mut seen = healthy_snapshot();

@@ -3,7 +3,7 @@
 
 use crate::target::Target;
 use aws_rules::aws_detail;
-use aws_rules::sagemaker::Observed;
+use aws_rules::sagemaker::{Observed, ObservedTeam};
 use aws_sdk_cognitoidentityprovider as cognito;
 use aws_sdk_sagemaker as sagemaker;
 use aws_sdk_wafv2 as wafv2;
@@ -17,7 +17,7 @@ const MAX_PAGES: usize = 50;
 pub struct Snapshot {
     pub workforce: Option<Observed>,
     /// The named work team, if it exists.
-    pub team: Option<Team>,
+    pub team: Option<ObservedTeam>,
     pub pool: Pool,
     pub client: AppClient,
     /// The pool's domain as DescribeUserPoolDomain shows it.
@@ -25,16 +25,6 @@ pub struct Snapshot {
     /// The ARN of the web ACL on the pool.
     pub web_acl: Option<String>,
     pub users: Vec<User>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Team {
-    pub name: String,
-    pub workforce_arn: Option<String>,
-    /// (user pool, app client, group) of each Cognito member definition.
-    pub members: Vec<(String, String, String)>,
-    /// The SNS topic its task notifications go to.
-    pub notification_topic: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -157,7 +147,7 @@ impl Clients {
         }
     }
 
-    async fn team(&self, name: &str) -> Result<Option<Team>, ReadError> {
+    async fn team(&self, name: &str) -> Result<Option<ObservedTeam>, ReadError> {
         match self
             .sagemaker
             .describe_workteam()
@@ -165,28 +155,7 @@ impl Clients {
             .send()
             .await
         {
-            Ok(output) => Ok(output.workteam().map(|team| Team {
-                name: team.workteam_name().unwrap_or_default().to_owned(),
-                workforce_arn: team.workforce_arn().map(str::to_owned),
-                members: team
-                    .member_definitions()
-                    .iter()
-                    .filter_map(|member| member.cognito_member_definition())
-                    .map(|cognito| {
-                        let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
-                        (
-                            text(cognito.user_pool()),
-                            text(cognito.client_id()),
-                            text(cognito.user_group()),
-                        )
-                    })
-                    .collect(),
-                notification_topic: team
-                    .notification_configuration()
-                    .and_then(|config| config.notification_topic_arn())
-                    .filter(|topic| !topic.is_empty())
-                    .map(str::to_owned),
-            })),
+            Ok(output) => Ok(output.workteam().map(ObservedTeam::from)),
             Err(error)
                 if aws_rules::sagemaker::is_team_not_found(error.code(), error.message()) =>
             {

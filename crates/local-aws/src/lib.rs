@@ -95,3 +95,32 @@ pub async fn sdk_config(endpoint_url: &str, region: &str) -> aws_config::SdkConf
         .load()
         .await
 }
+
+/// The tags of a SageMaker resource as `key=value`, in key order, read
+/// through the SDK from the emulator at `sagemaker_endpoint` (what the
+/// emulator's, the function's and the lifecycle's tag tests compare).
+pub async fn sagemaker_tags(sagemaker_endpoint: &str, arn: &str) -> Vec<String> {
+    let config = sdk_config(sagemaker_endpoint, REGION).await;
+    let listed = aws_sdk_sagemaker::Client::new(&config)
+        .list_tags()
+        .resource_arn(arn)
+        .send()
+        .await;
+    let mut tags: Vec<String> = listed
+        .map(|output| {
+            output
+                .tags()
+                .iter()
+                .map(|tag| {
+                    format!(
+                        "{}={}",
+                        tag.key().unwrap_or_default(),
+                        tag.value().unwrap_or_default()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_else(|error| panic!("ListTags {arn}: {error:?}"));
+    tags.sort();
+    tags
+}

@@ -1081,21 +1081,6 @@ fn tag(key: &str, value: &str) -> aws_sdk_sagemaker::types::Tag {
         .build()
 }
 
-async fn tags_of(c: &Client, arn: &str) -> Vec<(String, String)> {
-    c.list_tags()
-        .resource_arn(arn)
-        .send()
-        .await
-        .unwrap()
-        .tags()
-        .iter()
-        .map(|tag| {
-            let text = |part: Option<&str>| part.unwrap_or_default().to_owned();
-            (text(tag.key()), text(tag.value()))
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
     let emulator = SageMakerEmulator::start(fast()).await.unwrap();
@@ -1112,11 +1097,8 @@ async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
         .workforce_arn
         .unwrap();
     assert_eq!(
-        tags_of(&c, &workforce_arn).await,
-        [
-            ("cost-center".into(), "42".into()),
-            ("team".into(), "labeling".into())
-        ]
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &workforce_arn).await,
+        ["cost-center=42", "team=labeling"]
     );
     settled(&c, "default").await;
     let team_arn = c
@@ -1131,8 +1113,8 @@ async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
         .workteam_arn
         .unwrap();
     assert_eq!(
-        tags_of(&c, &team_arn).await,
-        [("team".into(), "labeling".into())]
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &team_arn).await,
+        ["team=labeling"]
     );
 
     // AddTags overwrites a key's value and adds new keys; DeleteTags removes
@@ -1152,15 +1134,12 @@ async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
         .await
         .unwrap();
     assert_eq!(
-        tags_of(&c, &workforce_arn).await,
-        [
-            ("owner".into(), "ml@example.com".into()),
-            ("team".into(), "vision".into())
-        ]
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &workforce_arn).await,
+        ["owner=ml@example.com", "team=vision"]
     );
     assert_eq!(
-        tags_of(&c, &team_arn).await,
-        [("team".into(), "labeling".into())]
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &team_arn).await,
+        ["team=labeling"]
     );
 
     // The service's rules: reserved prefix, pattern, 50 per resource.
@@ -1191,7 +1170,13 @@ async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
     }
     let over = many.send().await.unwrap_err();
     assert_eq!(error_of(&over).0, "ResourceLimitExceeded");
-    assert_eq!(tags_of(&c, &workforce_arn).await.len(), 2, "nothing added");
+    assert_eq!(
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &workforce_arn)
+            .await
+            .len(),
+        2,
+        "nothing added"
+    );
 
     // Gone with the resource: a recreated workforce of the same name starts
     // with its own Create's tags.
@@ -1215,5 +1200,9 @@ async fn tags_come_with_create_change_by_arn_and_go_with_the_resource() {
     gone(&c, "default").await;
     let again = create(&c, "default").await;
     assert_eq!(again, workforce_arn);
-    assert!(tags_of(&c, &again).await.is_empty());
+    assert!(
+        local_aws::sagemaker_tags(&emulator.endpoint_url(), &again)
+            .await
+            .is_empty()
+    );
 }

@@ -1688,23 +1688,7 @@ async fn a_dual_stack_workforce_is_deployed_and_changed_back_in_place() {
 
 /// The tags of a workforce or team, read the way an operator would.
 async fn tags_of(emu: &Emulators, arn: &str) -> Vec<String> {
-    let config = local_aws::sdk_config(&emu.sagemaker.endpoint_url(), local_aws::REGION).await;
-    aws_sdk_sagemaker::Client::new(&config)
-        .list_tags()
-        .resource_arn(arn)
-        .send()
-        .await
-        .unwrap()
-        .tags()
-        .iter()
-        .map(|tag| {
-            format!(
-                "{}={}",
-                tag.key().unwrap_or_default(),
-                tag.value().unwrap_or_default()
-            )
-        })
-        .collect()
+    local_aws::sagemaker_tags(&emu.sagemaker.endpoint_url(), arn).await
 }
 
 #[tokio::test]
