@@ -1,12 +1,12 @@
 //! The decisions, as data: the CreateUserPoolClient request of a labeling
 //! portal's client, and the URLs an update leaves on it.
 
-use aws_rules::client_update::NewUrls;
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientInput;
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::builders::CreateUserPoolClientInputBuilder;
 use aws_sdk_cognitoidentityprovider::types::{
     ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes, UserPoolClientType,
 };
+use cognito_rules::client_update::NewUrls;
 
 use crate::AppClientProperties;
 

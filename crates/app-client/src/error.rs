@@ -1,6 +1,6 @@
 //! Why a `Custom::AppClient` event failed, worded as its FAILED Reason.
 
-use aws_rules::DescribeClientError;
+use cognito_rules::DescribeClientError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppClientError {

@@ -2,9 +2,10 @@
 //! name and placeholder with every other setting carried over, delete it.
 
 use crate::{AppClientError, AppClientProperties, decide};
-use aws_rules::client_update::update_request;
-use aws_rules::{aws_detail, describe_app_client};
+use aws_rules::aws_detail;
 use aws_sdk_cognitoidentityprovider::operation::delete_user_pool_client::DeleteUserPoolClientError;
+use cognito_rules::client_update::update_request;
+use cognito_rules::describe_app_client;
 use custom_resource::{Context, CustomResource, Outcome};
 
 /// The resource; holds the Cognito client built once in `main`.

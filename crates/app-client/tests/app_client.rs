@@ -2,8 +2,8 @@
 //! reset what UpdateUserPoolClient leaves out (as AWS does), so a setting
 //! an update forgot to carry over shows up as drift.
 
-use aws_rules::client_update::{NewUrls, update_request};
 use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, UserPoolClientType};
+use cognito_rules::client_update::{NewUrls, update_request};
 use local_aws::cognito::{self, CognitoFunction};
 use local_aws::harness::{self, Resource};
 use serde_json::{Value, json};

@@ -3,29 +3,20 @@
 //! the shapes of Cognito ids ([`ids`]), callback and logout URLs
 //! ([`urls`]), SageMaker's workforce rules and a described workforce
 //! ([`sagemaker`]), how a refused value is shown ([`text`]), and, with the
-//! SDK features, what an SDK error says (`detail`, feature `sdk`), reading
-//! and updating an app client and the wire rule for pool requests
-//! (`app_client`, `client_update`, `wire`, feature `cognito`).
+//! feature `sdk`, what an SDK error says (`detail`). The rules that need a
+//! service's SDK are in `cognito-rules` and `sagemaker-rules`, so that each
+//! function links only the SDKs it calls.
 //!
 //! Each rule is checked before any AWS call, so a typo fails with the
 //! property's name instead of an API error.
 
-#[cfg(feature = "cognito")]
-pub mod app_client;
 pub mod carry;
-#[cfg(feature = "cognito")]
-pub mod client_update;
 #[cfg(feature = "sdk")]
 pub mod detail;
 pub mod ids;
 pub mod sagemaker;
 pub mod text;
 pub mod urls;
-#[cfg(feature = "cognito")]
-pub mod wire;
-
-#[cfg(feature = "cognito")]
-pub use app_client::{DescribeClientError, describe_app_client};
 #[cfg(feature = "sdk")]
 pub use detail::aws_detail;
 pub use ids::{

@@ -745,7 +745,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let observed = ObservedTeam::from(&sdk);
+        let observed = sagemaker_rules::observed_team(&sdk);
         assert_eq!(observed.workforce_arn.as_deref(), Some(WF_ARN));
         assert_eq!(
             observed.notification_topic.as_deref(),
@@ -965,7 +965,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let observed = Observed::from(&sdk);
+        let observed = sagemaker_rules::observed(&sdk);
         assert_eq!(observed.status, Status::Failed);
         assert_eq!(observed.failure_reason.as_deref(), Some("boom"));
         assert_eq!(observed.source_ip_cidrs, vec!["1.2.3.0/24", "10.0.0.0/8"]);
@@ -982,7 +982,7 @@ mod tests {
         let empty = Workforce::builder()
             .workforce_vpc_config(WorkforceVpcConfigResponse::builder().build())
             .build();
-        assert_eq!(Observed::from(&empty).vpc, None);
+        assert_eq!(sagemaker_rules::observed(&empty).vpc, None);
     }
 
     fn tags(pairs: &[(&str, &str)]) -> Tags {

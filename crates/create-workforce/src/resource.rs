@@ -77,7 +77,7 @@ impl PrivateWorkforce {
                 .send()
                 .await
                 .map_err(|error| WorkforceError::aws("ListWorkforces", "the region", error))?;
-            workforces.extend(page.workforces().iter().map(Observed::from));
+            workforces.extend(page.workforces().iter().map(sagemaker_rules::observed));
             match page.next_token() {
                 Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
                 _ => break,
@@ -95,7 +95,7 @@ impl PrivateWorkforce {
             .send()
             .await
         {
-            Ok(output) => Ok(output.workforce().map(Observed::from)),
+            Ok(output) => Ok(output.workforce().map(sagemaker_rules::observed)),
             Err(error) => {
                 let error =
                     WorkforceError::aws("DescribeWorkforce", format!("workforce {name:?}"), error);
@@ -294,7 +294,7 @@ impl PrivateWorkforce {
                 .send()
                 .await
                 .map_err(|error| WorkforceError::aws("ListWorkteams", "the region", error))?;
-            teams.extend(page.workteams().iter().map(ObservedTeam::from));
+            teams.extend(page.workteams().iter().map(sagemaker_rules::observed_team));
             match page.next_token() {
                 Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
                 _ => break,

@@ -137,7 +137,7 @@ impl Clients {
             .send()
             .await
         {
-            Ok(output) => Ok(output.workforce().map(Observed::from)),
+            Ok(output) => Ok(output.workforce().map(sagemaker_rules::observed)),
             Err(error)
                 if aws_rules::sagemaker::is_workforce_not_found(error.code(), error.message()) =>
             {
@@ -155,7 +155,7 @@ impl Clients {
             .send()
             .await
         {
-            Ok(output) => Ok(output.workteam().map(ObservedTeam::from)),
+            Ok(output) => Ok(output.workteam().map(sagemaker_rules::observed_team)),
             Err(error)
                 if aws_rules::sagemaker::is_team_not_found(error.code(), error.message()) =>
             {

@@ -4,7 +4,7 @@
 use crate::decide::{outcome, portal_urls};
 use crate::{PortalDomainError, PortalDomainProperties};
 use aws_rules::aws_detail;
-use aws_rules::sagemaker::{Observed, PortalUrls, is_workforce_not_found};
+use aws_rules::sagemaker::{PortalUrls, is_workforce_not_found};
 use aws_sdk_sagemaker::error::ProvideErrorMetadata;
 use custom_resource::{Context, CustomResource, Outcome};
 
@@ -29,7 +29,7 @@ pub async fn read_portal(
             }
         })?;
     match described.workforce() {
-        Some(workforce) => portal_urls(name, &Observed::from(workforce)),
+        Some(workforce) => portal_urls(name, &sagemaker_rules::observed(workforce)),
         None => Err(PortalDomainError::Describe {
             name: name.to_owned(),
             detail: "the answer held no workforce".to_owned(),

@@ -1,7 +1,7 @@
 //! Why a `Custom::PlaceholderFilter` event failed, worded as its FAILED Reason.
 
 use crate::decide::FilterError;
-use aws_rules::DescribeClientError;
+use cognito_rules::DescribeClientError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlaceholderFilterError {

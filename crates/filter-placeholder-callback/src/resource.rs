@@ -3,7 +3,7 @@
 
 use crate::decide::{ClientUrls, Wanted, filter, is_issued_id, physical_id};
 use crate::{FilterProperties, PlaceholderFilterError};
-use aws_rules::describe_app_client;
+use cognito_rules::describe_app_client;
 use custom_resource::{Context, CustomResource, Outcome};
 
 /// The resource; holds the Cognito client built once in `main`.

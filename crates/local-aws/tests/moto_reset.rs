@@ -2,7 +2,6 @@
 //! reset what they leave out (docs/AWS-NOTES.md §2, §7). Each test starts its own
 //! server, so they run in parallel.
 
-use aws_rules::wire::OmitUnsetValidity;
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -12,6 +11,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     TimeUnitsType, TokenValidityUnitsType, UserPoolClientType, UserPoolMfaType, UserPoolPolicyType,
     UserPoolType, UsernameAttributeType, VerifiedAttributeType,
 };
+use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::moto::MotoServer;
 
 async fn cognito(moto: &MotoServer) -> Cognito {
@@ -125,11 +125,11 @@ async fn update_user_pool_client_resets_what_it_leaves_out() {
 
     // Carrying every describe member over (the shared request every
     // function sends) changes nothing but LastModifiedDate.
-    let urls = aws_rules::client_update::NewUrls {
+    let urls = cognito_rules::client_update::NewUrls {
         callback_urls: full.callback_urls().to_vec(),
         logout_urls: full.logout_urls().to_vec(),
     };
-    aws_rules::client_update::update_request(&pool, &id, &full, &urls)
+    cognito_rules::client_update::update_request(&pool, &id, &full, &urls)
         .send_with(&c)
         .await
         .unwrap();

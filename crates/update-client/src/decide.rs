@@ -1,8 +1,8 @@
 //! The decisions of `Custom::ClientCallbacks`, without I/O. What to write
 //! (the URLs, the placeholder left out) and the request that carries every
-//! other setting over are the shared rules of `aws_rules::client_update`.
+//! other setting over are the shared rules of `cognito_rules::client_update`.
 
-pub use aws_rules::client_update::{NewUrls, PlanError, new_urls, update_request};
+pub use cognito_rules::client_update::{NewUrls, PlanError, new_urls, update_request};
 
 const PHYSICAL_ID_SUFFIX: &str = "-urls";
 

@@ -1,7 +1,7 @@
 //! Why a `Custom::ClientCallbacks` event failed, worded as its FAILED Reason.
 
-use aws_rules::DescribeClientError;
-use aws_rules::client_update::PlanError;
+use cognito_rules::DescribeClientError;
+use cognito_rules::client_update::PlanError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientCallbacksError {

@@ -1,7 +1,7 @@
 //! `Custom::ClientCallbacks`: writes the final callback and logout URLs to
 //! a Cognito app client and changes nothing else. UpdateUserPoolClient
 //! resets what it is not given, so the client is described first and every
-//! setting carried over (`aws_rules::client_update`).
+//! setting carried over (`cognito_rules::client_update`).
 //!
 //! - [`properties`]: the typed, validated properties;
 //! - [`decide`]: the decisions, without I/O (the physical id, the URLs to

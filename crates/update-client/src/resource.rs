@@ -3,7 +3,8 @@
 
 use crate::decide::{is_issued_id, new_urls, physical_id, update_request};
 use crate::{ClientCallbacksError, ClientCallbacksProperties};
-use aws_rules::{aws_detail, describe_app_client};
+use aws_rules::aws_detail;
+use cognito_rules::describe_app_client;
 use custom_resource::{Context, CustomResource, Outcome};
 
 /// The resource; holds the Cognito client built once in `main`.

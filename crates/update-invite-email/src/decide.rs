@@ -70,7 +70,7 @@ pub const MEMBERS: &[Member] = &[
         Replaced,
         "carried with the new InviteMessageTemplate; on the wire UnusedAccountValidityDays is \
          left out beside PasswordPolicy.TemporaryPasswordValidityDays (Cognito refuses both) \
-         and either is left out when 0, the SDK's \"unset\" (aws_rules::wire)",
+         and either is left out when 0, the SDK's \"unset\" (cognito_rules::wire)",
     ),
     Member::both("UserPoolAddOns", Carried, "threat protection"),
     Member::both("AccountRecoverySetting", Carried, "password recovery order"),
@@ -220,7 +220,7 @@ pub fn update_request(
 /// the described value keeps AllowAdminCreateUserOnly (and any member a
 /// later SDK adds). UnusedAccountValidityDays is carried as described: which
 /// validity may go on the wire is decided on the serialized body
-/// (`aws_rules::wire`), where the SDK's always-written 0s are visible.
+/// (`cognito_rules::wire`), where the SDK's always-written 0s are visible.
 fn admin_create_user_config(
     pool: &UserPoolType,
     invite: MessageTemplateType,
@@ -501,7 +501,7 @@ mod tests {
     #[test]
     fn both_validities_are_carried_as_described() {
         // The request keeps what the pool describes; what goes on the wire
-        // is the wire rule's decision (tested in aws_rules::wire and on
+        // is the wire rule's decision (tested in cognito_rules::wire and on
         // the serialized body in lib.rs).
         let pool = full_pool();
         let request = update_request("p_1", &pool, invite_template(&pool, &wanted(None)))

@@ -6,7 +6,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // validity members Cognito would refuse or read as an explicit 0.
     let cognito = aws_sdk_cognitoidentityprovider::Client::from_conf(
         aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
-            .interceptor(aws_rules::wire::OmitUnsetValidity)
+            .interceptor(cognito_rules::wire::OmitUnsetValidity)
             .build(),
     );
     custom_resource::run(update_invite_email::InviteEmail::new(cognito)).await

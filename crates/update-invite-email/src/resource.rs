@@ -220,7 +220,7 @@ mod tests {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
-            .interceptor(aws_rules::wire::OmitUnsetValidity)
+            .interceptor(cognito_rules::wire::OmitUnsetValidity)
             .interceptor(capture.clone())
             .build();
         let client = aws_sdk_cognitoidentityprovider::Client::from_conf(config);

@@ -2,7 +2,6 @@
 //! Runtime API host, against moto patched to reset on UpdateUserPool as AWS
 //! does: a setting the function failed to carry over would show as drift.
 
-use aws_rules::wire::OmitUnsetValidity;
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::types::{
     AccountRecoverySettingType, AdminCreateUserConfigType, AdvancedSecurityModeType,
@@ -13,6 +12,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     UserPoolMfaType, UserPoolPolicyType, UserPoolTierType, UserPoolType,
     VerificationMessageTemplateType, VerifiedAttributeType,
 };
+use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::cognito::{self, CognitoFunction};
 use local_aws::harness::{self, Answered, FunctionUnderTest};
 use serde_json::{Value, json};

@@ -1,10 +1,10 @@
 //! What SageMaker does to a Cognito app client (emulated, not product code).
 
-use aws_rules::client_update::{NewUrls, update_request};
 use aws_sdk_cognitoidentityprovider as cognito_idp;
 use cognito_idp::error::DisplayErrorContext;
 use cognito_idp::operation::update_user_pool_client::builders::UpdateUserPoolClientInputBuilder;
 use cognito_idp::types::UserPoolClientType;
+use cognito_rules::client_update::{NewUrls, update_request};
 
 use super::errors::ApiError;
 use super::workforce::CognitoConfig;

@@ -4,15 +4,15 @@
 //! UpdateUserPoolClient resets every setting it is not given to its default
 //! (docs/AWS-NOTES.md §2.3), so the request carries each member of the described
 //! client over: [`MEMBERS`] decides each member (the shared mechanism of
-//! `crate::carry`), and a unit test holds it to the SDK's schemas, so a new
+//! `aws_rules::carry`), and a unit test holds it to the SDK's schemas, so a new
 //! member in either shape fails the tests until it is decided here.
 
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool_client::UpdateUserPoolClientInput;
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool_client::builders::UpdateUserPoolClientInputBuilder;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 
-use crate::carry::Decision::{Carried, Replaced, Target};
-use crate::carry::Member;
+use aws_rules::carry::Decision::{Carried, Replaced, Target};
+use aws_rules::carry::Member;
 
 /// Every member of UserPoolClientType and UpdateUserPoolClientInput, and
 /// what [`update_request`] does with it.
@@ -164,7 +164,7 @@ pub fn new_urls(
             // need to survive the comma-joined Data.
             if let Some(url) = kept.iter().find(|url| url.contains(',')) {
                 return Err(PlanError::CommaInKeptLogoutUrl {
-                    url: crate::shown(url),
+                    url: aws_rules::shown(url),
                 });
             }
             kept
@@ -335,7 +335,7 @@ mod tests {
     fn every_member_is_decided_once() {
         // Fails when the SDK gains a member in either shape: decide it in
         // MEMBERS and update_request.
-        let problems = crate::carry::table_problems(
+        let problems = aws_rules::carry::table_problems(
             MEMBERS,
             &names!(UserPoolClientType::SCHEMA),
             &names!(UpdateUserPoolClientInput::SCHEMA),

@@ -1,7 +1,7 @@
 //! `describe_app_client` against moto: a live client, a missing client and
 //! a missing pool.
 
-use aws_rules::{DescribeClientError, describe_app_client};
+use cognito_rules::{DescribeClientError, describe_app_client};
 use local_aws::cognito;
 use local_aws::moto::MotoServer;
 

@@ -1,7 +1,7 @@
 //! Reading an app client (DescribeUserPoolClient), as both functions that
 //! work on one do first, with the same Reasons when it cannot be read.
 
-use crate::aws_detail;
+use aws_rules::aws_detail;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::describe_user_pool_client::DescribeUserPoolClientError;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
