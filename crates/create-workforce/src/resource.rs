@@ -478,6 +478,11 @@ impl PrivateWorkforce {
         wanted: &Tags,
         set_before: &Tags,
     ) -> Result<(), WorkforceError> {
+        // Nothing wanted and nothing set before: nothing to add or remove,
+        // whatever the resource holds (no ListTags for a stack without tags).
+        if wanted.is_empty() && set_before.is_empty() {
+            return Ok(());
+        }
         let live = self.list_tags(arn).await?;
         let Some(TagChanges { add, remove }) = decide::tag_changes(wanted, set_before, &live)
         else {

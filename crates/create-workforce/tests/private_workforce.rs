@@ -372,6 +372,11 @@ async fn update_without_changes_makes_no_update_call() {
     let answered = s.update("labelers", reordered, properties).await;
     answered.assert_success().assert_single_put();
     assert_eq!(s.count("UpdateWorkforce"), 0);
+    assert_eq!(
+        s.count("ListTags"),
+        0,
+        "no tags before or after: no tag call"
+    );
 }
 
 #[tokio::test]
