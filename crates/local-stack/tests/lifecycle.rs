@@ -1271,8 +1271,13 @@ async fn functions_get_the_templates_environment_and_act_only_for_that_stack() {
 
 /// Creates the stack (no workers) and returns its state.
 async fn created(emu: &Emulators, progress: &Progress) -> StackState {
+    created_with(emu, progress, &[]).await
+}
+
+/// Creates the stack with `params`, which must succeed, and returns its state.
+async fn created_with(emu: &Emulators, progress: &Progress, params: &[&str]) -> StackState {
     let mut state = StackState::new("lifecycle-test");
-    let create = options(template(), &[]).await;
+    let create = options(template(), params).await;
     let created = local_stack::run(
         Command::Create,
         &emu.endpoints,
@@ -1628,24 +1633,15 @@ async fn a_stack_with_the_native_app_client_upgrades_to_the_custom_one() {
 async fn a_dual_stack_workforce_is_deployed_and_changed_back_in_place() {
     let emu = emulators().await;
     let progress = Progress::new(true);
-    let mut state = StackState::new("lifecycle-test");
-    let dual = options(
-        template(),
+    let mut state = created_with(
+        &emu,
+        &progress,
         &[
             "IpAddressType=dualstack",
             "SourceIpCidrs=198.51.100.0/24,2001:db8::/32",
         ],
     )
     .await;
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &dual,
-        &mut state,
-        &progress,
-    )
-    .await;
-    assert!(created.is_ok(), "{created:?}");
     let name = output(&state, "WorkforceName");
     let portal = output(&state, "PortalUrl");
     let live = |emu: &Emulators| {
@@ -1695,17 +1691,7 @@ async fn tags_of(emu: &Emulators, arn: &str) -> Vec<String> {
 async fn tags_reach_the_workforce_and_team_and_change_in_place() {
     let emu = emulators().await;
     let progress = Progress::new(true);
-    let mut state = StackState::new("lifecycle-test");
-    let tagged = options(template(), &["Tags=team=labeling,cost-center=42"]).await;
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &tagged,
-        &mut state,
-        &progress,
-    )
-    .await;
-    assert!(created.is_ok(), "{created:?}");
+    let mut state = created_with(&emu, &progress, &["Tags=team=labeling,cost-center=42"]).await;
     let workforce = output(&state, "WorkforceArn");
     let team = output(&state, "WorkteamArn");
     let portal = output(&state, "PortalUrl");
@@ -1761,24 +1747,15 @@ async fn sns_state(emu: &Emulators, topic: &str) -> (Vec<String>, Vec<String>) {
 async fn task_notifications_reach_the_team_and_the_workers_and_go_when_turned_off() {
     let emu = emulators().await;
     let progress = Progress::new(true);
-    let mut state = StackState::new("lifecycle-test");
-    let notified = options(
-        template(),
+    let mut state = created_with(
+        &emu,
+        &progress,
         &[
             "TaskNotifications=email",
             "InvitedUserEmails=ana@example.com,bo@example.com",
         ],
     )
     .await;
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &notified,
-        &mut state,
-        &progress,
-    )
-    .await;
-    assert!(created.is_ok(), "{created:?}");
     let topic = output(&state, "TaskTopicArn");
     let team = output(&state, "WorkteamArn");
     let team_name = team.rsplit('/').next().unwrap().to_owned();
