@@ -25,11 +25,14 @@ const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop|e
 [--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet] \
 [--retain-resources LOGICAL_ID[,...]] (delete of a stack in DELETE_FAILED only)";
 
-/// The demo's update: another user, a CIDR restriction, new invitation text.
+/// The demo's update: another user, a CIDR restriction, tags, task
+/// notifications by email, new invitation text.
 const DEMO_CREATE: &[&str] = &["InvitedUserEmails=alice@example.com"];
 const DEMO_UPDATE: &[&str] = &[
     "InvitedUserEmails=alice@example.com,bob@example.com",
     "SourceIpCidrs=203.0.113.0/24,198.51.100.0/24",
+    "Tags=team=labeling,cost-center=42",
+    "TaskNotifications=email",
     "InviteEmailMessage=Welcome to the labeling team!<br>Username: {username}<br>Temporary password: {####}<br>",
 ];
 
