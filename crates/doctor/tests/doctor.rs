@@ -2,9 +2,8 @@
 //! healthy one passes (exit 0), and each planted fault is named with its
 //! fix (exit 1); a stack it cannot read is exit 2.
 
-use local_aws::moto::MotoServer;
-use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
-use local_stack::aws::{COGNITO, Client, Endpoints, SAGEMAKER, WAFV2};
+use local_aws::sagemaker::EmulatorOptions;
+use local_stack::aws::{COGNITO, Client, Endpoints, LocalAws, SAGEMAKER, WAFV2};
 use local_stack::engine::StackState;
 use local_stack::progress::Progress;
 use local_stack::{Command, Options};
@@ -76,17 +75,8 @@ fn sam_outputs(state: &StackState) -> Value {
 
 #[tokio::test]
 async fn a_healthy_stack_passes_and_each_planted_fault_is_named() {
-    let moto = MotoServer::start().await.unwrap();
-    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
-        cognito_endpoint: Some(moto.endpoint_url()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let endpoints = Endpoints {
-        moto: moto.endpoint_url(),
-        sagemaker: sagemaker.endpoint_url(),
-    };
+    let local = LocalAws::start(EmulatorOptions::default()).await.unwrap();
+    let endpoints = local.endpoints.clone();
     let options = Options {
         template: local_aws::workspace_root().join("template.yaml"),
         samconfig: None,

@@ -99,6 +99,44 @@ pub struct Endpoints {
     pub sagemaker: String,
 }
 
+/// The local AWS a stack runs on: moto, and the SageMaker emulator wired to
+/// it (CreateWorkforce's side effect on the Cognito app client), and where
+/// they listen. Both stop when this is dropped.
+pub struct LocalAws {
+    pub moto: local_aws::moto::MotoServer,
+    pub sagemaker: local_aws::sagemaker::SageMakerEmulator,
+    pub endpoints: Endpoints,
+}
+
+impl LocalAws {
+    /// Starts both on 127.0.0.1; `options.cognito_endpoint` is set to moto.
+    pub async fn start(
+        options: local_aws::sagemaker::EmulatorOptions,
+    ) -> Result<Self, std::io::Error> {
+        let moto = local_aws::moto::MotoServer::start()
+            .await
+            .map_err(|e| std::io::Error::other(format!("cannot start moto: {e}")))?;
+        let sagemaker =
+            local_aws::sagemaker::SageMakerEmulator::start(local_aws::sagemaker::EmulatorOptions {
+                cognito_endpoint: Some(moto.endpoint_url()),
+                ..options
+            })
+            .await
+            .map_err(|e| {
+                std::io::Error::other(format!("cannot start the SageMaker emulator: {e}"))
+            })?;
+        let endpoints = Endpoints {
+            moto: moto.endpoint_url(),
+            sagemaker: sagemaker.endpoint_url(),
+        };
+        Ok(Self {
+            moto,
+            sagemaker,
+            endpoints,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -250,16 +288,22 @@ impl Client {
 
 /// The text of the first `<tag>` element.
 pub fn xml_text(xml: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&format!("</{tag}>"))? + start;
-    Some(
-        xml[start..end]
-            .replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
+    xml_texts(xml, tag).into_iter().next()
+}
+
+/// The text of every `<tag>` element, in order (a query-protocol list).
+pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
+    let close = format!("</{tag}>");
+    xml.split(&format!("<{tag}>"))
+        .skip(1)
+        .filter_map(|part| part.find(&close).map(|end| &part[..end]))
+        .map(|text| {
+            text.replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
 }
 
 /// application/x-www-form-urlencoded, byte by byte.
@@ -286,5 +330,9 @@ mod tests {
         let xml = "<R><Role><Arn>arn:aws:iam::1:role/r</Arn><RoleId>AROA1</RoleId></Role></R>";
         assert_eq!(xml_text(xml, "RoleId").as_deref(), Some("AROA1"));
         assert_eq!(xml_text(xml, "Nope"), None);
+        let topics = "<Topics><member><TopicArn>arn:a</TopicArn></member>\
+                      <member><TopicArn>arn:b&amp;c</TopicArn></member></Topics>";
+        assert_eq!(xml_texts(topics, "TopicArn"), ["arn:a", "arn:b&c"]);
+        assert!(xml_texts(topics, "Nope").is_empty());
     }
 }

@@ -8,9 +8,8 @@
 //! `<state-dir>/emulators.json`. `env` prints the shell settings that point
 //! any AWS tool (the AWS CLI, `workforce-doctor`) at those emulators.
 
-use local_aws::moto::MotoServer;
-use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
-use local_stack::aws::Endpoints;
+use local_aws::sagemaker::EmulatorOptions;
+use local_stack::aws::{Endpoints, LocalAws};
 use local_stack::engine::StackState;
 use local_stack::progress::Progress;
 use local_stack::{Command, Options, RunError};
@@ -150,18 +149,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn start_emulators() -> Result<(MotoServer, SageMakerEmulator), RunError> {
-    let moto = MotoServer::start()
-        .await
-        .map_err(|e| RunError::Other(e.to_string()))?;
-    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
-        cognito_endpoint: Some(moto.endpoint_url()),
+async fn start_emulators() -> Result<LocalAws, RunError> {
+    LocalAws::start(EmulatorOptions {
         settle_after: Duration::from_secs(1),
         ..Default::default()
     })
     .await
-    .map_err(|e| RunError::Other(format!("cannot start the SageMaker emulator: {e}")))?;
-    Ok((moto, sagemaker))
+    .map_err(|e| RunError::Other(e.to_string()))
 }
 
 fn banner(options: &Options, text: &str) {
@@ -176,11 +170,8 @@ async fn demo(args: &Args) -> Result<(), RunError> {
         options,
         "starting the local emulators (moto, SageMaker emulator)",
     );
-    let (moto, sagemaker) = start_emulators().await?;
-    let endpoints = Endpoints {
-        moto: moto.endpoint_url(),
-        sagemaker: sagemaker.endpoint_url(),
-    };
+    let local = start_emulators().await?;
+    let endpoints = local.endpoints.clone();
     let name = local_stack::stack_name(options)?;
     let mut state = StackState::new(&name);
     let progress = Progress::new(options.quiet);
@@ -281,24 +272,22 @@ async fn emulators(state_dir: &Path) -> Result<Emulators, RunError> {
 }
 
 async fn serve(state_dir: &Path) -> Result<(), RunError> {
-    let (moto, sagemaker) = start_emulators().await?;
+    let local = start_emulators().await?;
     let emulators = Emulators {
         pid: std::process::id(),
         session: local_aws::harness::new_request_id(),
-        endpoints: Endpoints {
-            moto: moto.endpoint_url(),
-            sagemaker: sagemaker.endpoint_url(),
-        },
+        endpoints: local.endpoints.clone(),
     };
     let text =
         serde_json::to_string_pretty(&emulators).map_err(|e| RunError::Other(e.to_string()))?;
     std::fs::write(state_dir.join("emulators.json"), text)
         .map_err(|e| RunError::Other(e.to_string()))?;
-    sagemaker
+    local
+        .sagemaker
         .serve_forever()
         .await
         .map_err(|e| RunError::Other(e.to_string()))?;
-    drop(moto);
+    drop(local.moto);
     Ok(())
 }
 

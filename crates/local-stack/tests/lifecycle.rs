@@ -2,9 +2,8 @@
 //! the real function binaries; the emulators' state checked at each step.
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use local_aws::moto::MotoServer;
-use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
-use local_stack::aws::Endpoints;
+use local_aws::sagemaker::EmulatorOptions;
+use local_stack::aws::LocalAws;
 use local_stack::engine::StackState;
 use local_stack::progress::Progress;
 use local_stack::{Command, Options};
@@ -65,29 +64,10 @@ async fn options(template: PathBuf, params: &[&str]) -> Options {
     }
 }
 
-struct Emulators {
-    moto: MotoServer,
-    sagemaker: SageMakerEmulator,
-    endpoints: Endpoints,
-}
+type Emulators = LocalAws;
 
 async fn emulators() -> Emulators {
-    let moto = MotoServer::start().await.unwrap();
-    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
-        cognito_endpoint: Some(moto.endpoint_url()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let endpoints = Endpoints {
-        moto: moto.endpoint_url(),
-        sagemaker: sagemaker.endpoint_url(),
-    };
-    Emulators {
-        moto,
-        sagemaker,
-        endpoints,
-    }
+    LocalAws::start(EmulatorOptions::default()).await.unwrap()
 }
 
 fn template() -> PathBuf {
@@ -1722,13 +1702,7 @@ async fn sns_state(emu: &Emulators, topic: &str) -> (Vec<String>, Vec<String>) {
         .query(local_stack::aws::SNS, "ListTopics", &[])
         .await
         .unwrap();
-    let listed = |xml: &str, tag: &str| -> Vec<String> {
-        xml.split(&format!("<{tag}>"))
-            .skip(1)
-            .filter_map(|part| part.split(&format!("</{tag}>")).next())
-            .map(str::to_owned)
-            .collect()
-    };
+    let listed = local_stack::aws::xml_texts;
     let subscriptions = match aws
         .query(
             local_stack::aws::SNS,

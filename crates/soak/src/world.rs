@@ -130,12 +130,7 @@ impl World<'_> {
             .query(SNS, action, &[])
             .await
             .map_err(|e| e.to_string())?;
-        Ok(xml
-            .split(&format!("<{tag}>"))
-            .skip(1)
-            .filter_map(|part| part.split(&format!("</{tag}>")).next())
-            .map(str::to_owned)
-            .collect())
+        Ok(local_stack::aws::xml_texts(&xml, tag).into_iter().collect())
     }
 
     /// Every invariant after a step; each problem as one sentence.

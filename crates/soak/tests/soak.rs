@@ -1,9 +1,8 @@
 //! A short seeded soak, and proof that its invariants see what they are
 //! meant to see (an orphan, drift, a missing workforce).
 
-use local_aws::moto::MotoServer;
-use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
-use local_stack::aws::{COGNITO, Client, Endpoints, SAGEMAKER};
+use local_aws::sagemaker::EmulatorOptions;
+use local_stack::aws::{COGNITO, Client, LocalAws, SAGEMAKER};
 use local_stack::engine::StackState;
 use local_stack::progress::Progress;
 use local_stack::{Command, Options};
@@ -55,17 +54,8 @@ async fn a_short_seeded_soak_keeps_every_invariant() {
 /// is then named.
 #[tokio::test]
 async fn the_invariants_name_orphans_drift_a_stray_tag_and_a_missing_team() {
-    let moto = MotoServer::start().await.unwrap();
-    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
-        cognito_endpoint: Some(moto.endpoint_url()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let endpoints = Endpoints {
-        moto: moto.endpoint_url(),
-        sagemaker: sagemaker.endpoint_url(),
-    };
+    let local = LocalAws::start(EmulatorOptions::default()).await.unwrap();
+    let endpoints = local.endpoints.clone();
     let options = Options {
         template: template(),
         samconfig: None,
@@ -95,7 +85,7 @@ async fn the_invariants_name_orphans_drift_a_stray_tag_and_a_missing_team() {
     let aws = Client::new(endpoints.clone()).unwrap();
     let world = soak::world::World {
         aws: &aws,
-        sagemaker: &sagemaker,
+        sagemaker: &local.sagemaker,
     };
     let mut memory = soak::world::Memory::default();
     let clean = world.check(&state, false, None, &mut memory).await;
