@@ -167,14 +167,72 @@ impl VpcConfig {
     }
 }
 
-/// What makes a workforce a given one: its name, user pool and app client.
-/// SageMaker cannot change the Cognito side of a workforce, so a change to
-/// any of the three means a different workforce.
+/// How a workforce's workers sign in: through a Cognito user pool and app
+/// client, or through the team's own OIDC identity provider (its client id
+/// and issuer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn<'a> {
+    Cognito {
+        user_pool_id: &'a str,
+        client_id: &'a str,
+    },
+    Oidc {
+        client_id: &'a str,
+        issuer: &'a str,
+    },
+}
+
+impl SignIn<'_> {
+    /// "user pool X, app client Y" or "OIDC client Y of issuer Z".
+    pub fn text(&self) -> String {
+        match self {
+            Self::Cognito {
+                user_pool_id,
+                client_id,
+            } => format!("user pool {user_pool_id}, app client {client_id}"),
+            Self::Oidc { client_id, issuer } => {
+                format!("OIDC client {client_id} of issuer {issuer}")
+            }
+        }
+    }
+}
+
+/// What makes a workforce a given one: its name and how it signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Identity<'a> {
     pub name: &'a str,
-    pub user_pool_id: &'a str,
-    pub client_id: &'a str,
+    pub sign_in: SignIn<'a>,
+}
+
+impl Identity<'_> {
+    /// Whether going from `self` to `other` keeps the workforce (an
+    /// UpdateWorkforce) rather than replacing it: the same name, and the
+    /// same user pool and client (SageMaker cannot change a CognitoConfig),
+    /// or OIDC on both sides (UpdateWorkforce takes a new OidcConfig). A
+    /// change between Cognito and OIDC is a new workforce.
+    pub fn same_workforce(&self, other: &Identity<'_>) -> bool {
+        self.name == other.name
+            && match (self.sign_in, other.sign_in) {
+                (SignIn::Oidc { .. }, SignIn::Oidc { .. }) => true,
+                (mine, theirs) => mine == theirs,
+            }
+    }
+}
+
+/// An OidcConfig without its secret: what DescribeWorkforce shows of it
+/// (OidcConfigForResponse), and what the properties ask for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OidcSettings {
+    pub client_id: String,
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub user_info_endpoint: String,
+    pub logout_endpoint: String,
+    pub jwks_uri: String,
+    /// Absent and empty are the same.
+    pub scope: Option<String>,
+    pub extra_params: std::collections::BTreeMap<String, String>,
 }
 
 /// Which addresses reach the portal: IPv4 only (what SageMaker gives a
@@ -221,28 +279,50 @@ pub struct Observed {
     pub source_ip_cidrs: Vec<String>,
     pub ip_address_type: IpAddressType,
     pub vpc: Option<VpcConfig>,
+    /// The OidcConfig of an OIDC workforce.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl Observed {
     /// Whether this is the workforce `identity` describes: same name, same
-    /// user pool, same app client.
+    /// sign-in.
     pub fn is(&self, identity: &Identity<'_>) -> bool {
-        self.name == identity.name && self.has_cognito(identity)
+        self.name == identity.name && self.signs_in_with(&identity.sign_in)
     }
 
-    /// Whether this workforce signs in through `identity`'s user pool and
-    /// app client (whatever its name).
-    pub fn has_cognito(&self, identity: &Identity<'_>) -> bool {
-        self.user_pool_id.as_deref() == Some(identity.user_pool_id)
-            && self.client_id.as_deref() == Some(identity.client_id)
+    /// Whether this workforce signs in through `sign_in` (whatever its
+    /// name): the same user pool and app client, or the same OIDC client
+    /// and issuer.
+    pub fn signs_in_with(&self, sign_in: &SignIn<'_>) -> bool {
+        match sign_in {
+            SignIn::Cognito {
+                user_pool_id,
+                client_id,
+            } => {
+                self.user_pool_id.as_deref() == Some(*user_pool_id)
+                    && self.client_id.as_deref() == Some(*client_id)
+            }
+            SignIn::Oidc { client_id, issuer } => self
+                .oidc
+                .as_ref()
+                .is_some_and(|oidc| oidc.client_id == *client_id && oidc.issuer == *issuer),
+        }
     }
 
-    /// "user pool X, app client Y" (or "no Cognito config", for OIDC).
-    pub fn cognito_text(&self) -> String {
+    /// How it signs in, in words: "user pool X, app client Y", "OIDC
+    /// client Y of issuer Z".
+    pub fn sign_in_text(&self) -> String {
+        if let Some(oidc) = &self.oidc {
+            return SignIn::Oidc {
+                client_id: &oidc.client_id,
+                issuer: &oidc.issuer,
+            }
+            .text();
+        }
         match (&self.user_pool_id, &self.client_id) {
             (Some(pool), Some(client)) => format!("user pool {pool}, app client {client}"),
             (Some(pool), None) => format!("user pool {pool}"),
-            _ => "no Cognito config (an OIDC workforce)".to_owned(),
+            _ => "no sign-in configuration".to_owned(),
         }
     }
 }
@@ -257,6 +337,8 @@ pub struct ObservedTeam {
     pub description: String,
     /// The Cognito member definitions.
     pub cognito: Vec<CognitoMember>,
+    /// The groups of its OIDC member definitions, in canonical order.
+    pub oidc_groups: Vec<String>,
     /// The SNS topic of its NotificationConfiguration.
     pub notification_topic: Option<String>,
 }
@@ -395,15 +477,19 @@ mod tests {
             source_ip_cidrs: vec![],
             ip_address_type: IpAddressType::Ipv4,
             vpc: None,
+            oidc: None,
+        };
+        let cognito = |client_id| SignIn::Cognito {
+            user_pool_id: "us-east-1_A",
+            client_id,
         };
         let identity = Identity {
             name: "wf",
-            user_pool_id: "us-east-1_A",
-            client_id: "c",
+            sign_in: cognito("c"),
         };
         assert!(observed.is(&identity));
         assert!(!observed.is(&Identity {
-            client_id: "d",
+            sign_in: cognito("d"),
             ..identity
         }));
         assert!(!observed.is(&Identity {
@@ -411,8 +497,53 @@ mod tests {
             ..identity
         }));
         assert_eq!(
-            observed.cognito_text(),
+            observed.sign_in_text(),
             "user pool us-east-1_A, app client c"
         );
+        let idp = SignIn::Oidc {
+            client_id: "c",
+            issuer: "https://idp.example.com",
+        };
+        assert!(!observed.is(&Identity {
+            sign_in: idp,
+            ..identity
+        }));
+        let oidc = Observed {
+            user_pool_id: None,
+            client_id: None,
+            oidc: Some(OidcSettings {
+                client_id: "c".into(),
+                issuer: "https://idp.example.com".into(),
+                ..OidcSettings::default()
+            }),
+            ..observed
+        };
+        assert!(oidc.is(&Identity {
+            sign_in: idp,
+            ..identity
+        }));
+        assert!(!oidc.is(&identity));
+        assert_eq!(
+            oidc.sign_in_text(),
+            "OIDC client c of issuer https://idp.example.com"
+        );
+    }
+
+    #[test]
+    fn only_a_change_of_pool_client_name_or_kind_is_a_new_workforce() {
+        let id = |name, sign_in| Identity { name, sign_in };
+        let pool = |client_id| SignIn::Cognito {
+            user_pool_id: "us-east-1_A",
+            client_id,
+        };
+        let idp = |client_id| SignIn::Oidc {
+            client_id,
+            issuer: "https://idp.example.com",
+        };
+        assert!(id("wf", pool("c")).same_workforce(&id("wf", pool("c"))));
+        assert!(!id("wf", pool("c")).same_workforce(&id("wf", pool("d"))));
+        assert!(id("wf", idp("c")).same_workforce(&id("wf", idp("d"))));
+        assert!(!id("wf", idp("c")).same_workforce(&id("other", idp("c"))));
+        assert!(!id("wf", pool("c")).same_workforce(&id("wf", idp("c"))));
     }
 }

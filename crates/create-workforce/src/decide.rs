@@ -4,9 +4,11 @@
 //! team, which other teams stand in the way, and when a wait is over.
 
 use crate::error::WorkforceError;
+use crate::oidc;
 use crate::properties::{Tags, WorkforceProperties};
 pub use aws_rules::sagemaker::{
-    CognitoMember, Identity, IpAddressType, Observed, ObservedTeam, Status, VpcConfig, canonical,
+    CognitoMember, Identity, IpAddressType, Observed, ObservedTeam, OidcSettings, SignIn, Status,
+    VpcConfig, canonical,
 };
 use std::time::Duration;
 
@@ -43,11 +45,11 @@ pub enum Ownership {
 }
 
 /// A workforce is ours only if its name is the one the properties give and
-/// its CognitoConfig is the pool and client of the properties. The name is
-/// checked too because it is unverified whether DescribeWorkforce insists on
-/// the name matching the region's workforce. (The PhysicalResourceId is the
-/// name the workforce was first created with; after a rename the
-/// properties name the live one.)
+/// it signs in the way they say: their user pool and app client, or their
+/// OIDC client and issuer. The name is checked too because it is unverified
+/// whether DescribeWorkforce insists on the name matching the region's
+/// workforce. (The PhysicalResourceId is the name the workforce was first
+/// created with; after a rename the properties name the live one.)
 pub fn ownership(observed: Option<&Observed>, owner: &Identity<'_>) -> Ownership {
     let Some(workforce) = observed else {
         return Ownership::Missing;
@@ -58,13 +60,12 @@ pub fn ownership(observed: Option<&Observed>, owner: &Identity<'_>) -> Ownership
             workforce.name, owner.name
         ));
     }
-    if !workforce.has_cognito(owner) {
+    if !workforce.signs_in_with(&owner.sign_in) {
         return Ownership::NotOurs(format!(
-            "workforce {:?} has {}, but the properties say user pool {}, app client {}",
+            "workforce {:?} signs in through {}, but the properties say {}",
             owner.name,
-            workforce.cognito_text(),
-            owner.user_pool_id,
-            owner.client_id
+            workforce.sign_in_text(),
+            owner.sign_in.text()
         ));
     }
     Ownership::Ours
@@ -73,8 +74,9 @@ pub fn ownership(observed: Option<&Observed>, owner: &Identity<'_>) -> Ownership
 /// What an Update does with the workforces.
 #[derive(Debug, PartialEq, Eq)]
 pub enum UpdatePlan {
-    /// Same name, pool and client (or a retried replacement that already
-    /// made the wanted workforce): UpdateWorkforce, then the team.
+    /// Same name and user pool and client, or same name and OIDC on both
+    /// sides (or a retried replacement that already made the wanted
+    /// workforce): UpdateWorkforce, then the team.
     InPlace,
     /// A different workforce is wanted: deal with the old one, then create.
     Replace(OldWorkforce),
@@ -105,7 +107,7 @@ pub fn plan_update(
     observed_new: Option<&Observed>,
 ) -> UpdatePlan {
     let wanted = new.identity();
-    if old.is_some_and(|old| old.identity() == wanted)
+    if old.is_some_and(|old| old.identity().same_workforce(&wanted))
         || observed_new.is_some_and(|workforce| workforce.is(&wanted))
     {
         return UpdatePlan::InPlace;
@@ -138,6 +140,8 @@ pub struct Changes {
     pub source_ip_cidrs: Option<Vec<String>>,
     pub ip_address_type: Option<IpAddressType>,
     pub vpc: Option<VpcChange>,
+    /// A new OidcConfig: these settings and the secret, read when sent.
+    pub oidc: Option<OidcSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,8 +153,14 @@ pub enum VpcChange {
 
 /// Only what differs is sent, so an Update that changes nothing the service
 /// holds makes no UpdateWorkforce call, and a clear is sent only when a
-/// restriction really is in place.
-pub fn changes(desired: &WorkforceProperties, observed: &Observed) -> Option<Changes> {
+/// restriction really is in place. The client secret cannot be described,
+/// so the OidcConfig is sent also when `old` (the OldResourceProperties)
+/// pointed at another secret or secret version.
+pub fn changes(
+    desired: &WorkforceProperties,
+    observed: &Observed,
+    old: Option<&WorkforceProperties>,
+) -> Option<Changes> {
     let cidrs = canonical(&desired.source_ip_cidrs);
     let source_ip_cidrs = (cidrs != observed.source_ip_cidrs).then_some(cidrs);
     let vpc = match (desired.vpc(), &observed.vpc) {
@@ -161,15 +171,20 @@ pub fn changes(desired: &WorkforceProperties, observed: &Observed) -> Option<Cha
     };
     let wanted = desired.ip_address_type();
     let ip_address_type = (wanted != observed.ip_address_type).then_some(wanted);
-    if source_ip_cidrs.is_none() && ip_address_type.is_none() && vpc.is_none() {
-        None
-    } else {
-        Some(Changes {
-            source_ip_cidrs,
-            ip_address_type,
-            vpc,
-        })
-    }
+    let oidc = oidc::settings(desired).filter(|settings| {
+        observed.oidc.as_ref() != Some(settings) || oidc::secret_changed(desired, old)
+    });
+    let changes = Changes {
+        source_ip_cidrs,
+        ip_address_type,
+        vpc,
+        oidc,
+    };
+    (changes.source_ip_cidrs.is_some()
+        || changes.ip_address_type.is_some()
+        || changes.vpc.is_some()
+        || changes.oidc.is_some())
+    .then_some(changes)
 }
 
 /// What AddTags and DeleteTags must send so that a workforce or team holds
@@ -200,13 +215,45 @@ pub fn tag_changes(wanted: &Tags, set_before: &Tags, live: &Tags) -> Option<TagC
     (!add.is_empty() || !remove.is_empty()).then_some(TagChanges { add, remove })
 }
 
-/// The one member definition this resource gives its team.
-pub fn wanted_member(p: &WorkforceProperties) -> CognitoMember {
-    CognitoMember {
-        user_pool_id: p.user_pool_id.clone(),
-        client_id: p.client_id.clone(),
-        group: p.worker_group_name.clone(),
+/// Who makes up the team: one Cognito group, or the IdP's groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Members {
+    Cognito(CognitoMember),
+    /// In canonical order.
+    Oidc(Vec<String>),
+}
+
+impl Members {
+    /// Whether `team` is made of exactly these members.
+    fn are_on(&self, team: &ObservedTeam) -> bool {
+        match self {
+            Self::Cognito(member) => {
+                team.cognito == std::slice::from_ref(member) && team.oidc_groups.is_empty()
+            }
+            Self::Oidc(groups) => team.cognito.is_empty() && &team.oidc_groups == groups,
+        }
     }
+
+    /// The group names, for a message.
+    fn text(&self) -> String {
+        match self {
+            Self::Cognito(member) => member.group.clone(),
+            Self::Oidc(groups) => groups.join(", "),
+        }
+    }
+}
+
+/// The members this resource gives its team.
+pub fn wanted_members(p: &WorkforceProperties) -> Members {
+    if oidc::is_oidc(p) {
+        return Members::Oidc(canonical(&p.oidc_groups));
+    }
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    Members::Cognito(CognitoMember {
+        user_pool_id: text(&p.user_pool_id),
+        client_id: text(&p.client_id),
+        group: text(&p.worker_group_name),
+    })
 }
 
 /// What to do about the work team the properties name.
@@ -218,7 +265,7 @@ pub enum TeamPlan {
     /// It is ours but differs: UpdateWorkteam with what differs.
     Update {
         arn: String,
-        members: Option<CognitoMember>,
+        members: Option<Members>,
         description: Option<String>,
         notification: Option<Notification>,
     },
@@ -273,8 +320,8 @@ pub fn plan_team(
                 .unwrap_or_else(|| "an unknown workforce".to_owned()),
         });
     }
-    let member = wanted_member(p);
-    let members_match = team.cognito == [member.clone()];
+    let members = wanted_members(p);
+    let members_match = members.are_on(team);
     let description_matches = team.description == p.description();
     let notification = notification_change(
         p.notification_topic_arn.as_deref(),
@@ -291,13 +338,14 @@ pub fn plan_team(
                 .cognito
                 .iter()
                 .map(|member| member.group.clone())
+                .chain(team.oidc_groups.iter().cloned())
                 .collect(),
-            wanted: p.worker_group_name.clone(),
+            wanted: members.text(),
         });
     }
     Ok(TeamPlan::Update {
         arn: team.arn.clone(),
-        members: (!members_match).then_some(member),
+        members: (!members_match).then_some(members),
         description: (!description_matches).then(|| p.description().to_owned()),
         notification,
     })
@@ -310,6 +358,22 @@ pub fn other_teams(teams: &[ObservedTeam], workforce_arn: &str, ours: &str) -> V
     teams
         .iter()
         .filter(|team| team.is_on(workforce_arn) && team.name != ours)
+        .map(|team| team.name.clone())
+        .collect()
+}
+
+/// The teams on `workforce_arn` that are not this resource's (`own`: the
+/// teams the new and old properties name). SageMaker takes a new OidcConfig
+/// only while no team is on the workforce, and this resource deletes and
+/// recreates only its own.
+pub fn teams_in_the_way_of_oidc(
+    teams: &[ObservedTeam],
+    workforce_arn: &str,
+    own: &[&str],
+) -> Vec<String> {
+    teams
+        .iter()
+        .filter(|team| team.is_on(workforce_arn) && !own.contains(&team.name.as_str()))
         .map(|team| team.name.clone())
         .collect()
 }
@@ -441,6 +505,7 @@ mod tests {
             source_ip_cidrs: Vec::new(),
             ip_address_type: IpAddressType::Ipv4,
             vpc: None,
+            oidc: None,
         }
     }
 
@@ -532,6 +597,11 @@ mod tests {
         let oidc = Observed {
             user_pool_id: None,
             client_id: None,
+            oidc: Some(OidcSettings {
+                client_id: CLIENT.into(),
+                issuer: "https://idp.example.com".into(),
+                ..OidcSettings::default()
+            }),
             ..ours
         };
         assert!(
@@ -639,6 +709,7 @@ mod tests {
                 client_id: CLIENT.into(),
                 group: group.into(),
             }],
+            oidc_groups: vec![],
             notification_topic: None,
         }
     }
@@ -677,12 +748,12 @@ mod tests {
         );
         // Another group: ours (named in the old properties) is updated...
         let mut regrouped = p.clone();
-        regrouped.worker_group_name = "labelers".into();
+        regrouped.worker_group_name = Some("labelers".into());
         assert_eq!(
             plan_team(&regrouped, WF_ARN, std::slice::from_ref(&ours), true, None).unwrap(),
             TeamPlan::Update {
                 arn: ours.arn.clone(),
-                members: Some(wanted_member(&regrouped)),
+                members: Some(wanted_members(&regrouped)),
                 description: None,
                 notification: None,
             }
@@ -752,8 +823,8 @@ mod tests {
             Some("arn:aws:sns:us-east-1:123456789012:tasks")
         );
         assert_eq!(
-            observed.cognito,
-            [wanted_member(&properties("wf", POOL, CLIENT))]
+            Members::Cognito(observed.cognito[0].clone()),
+            wanted_members(&properties("wf", POOL, CLIENT))
         );
     }
 
@@ -761,29 +832,31 @@ mod tests {
     fn changes_send_only_what_differs() {
         let mut desired = properties("wf", POOL, CLIENT);
         let mut live = workforce("wf", POOL, CLIENT, Status::Active);
-        assert_eq!(changes(&desired, &live), None);
+        assert_eq!(changes(&desired, &live, None), None);
 
         desired.source_ip_cidrs = vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()];
         assert_eq!(
-            changes(&desired, &live),
+            changes(&desired, &live, None),
             Some(Changes {
                 source_ip_cidrs: Some(vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()]),
                 ip_address_type: None,
-                vpc: None
+                vpc: None,
+                oidc: None
             })
         );
         // Order does not matter.
         live.source_ip_cidrs = vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()];
         desired.source_ip_cidrs.reverse();
-        assert_eq!(changes(&desired, &live), None);
+        assert_eq!(changes(&desired, &live, None), None);
         // Clearing sends an empty list.
         desired.source_ip_cidrs.clear();
         assert_eq!(
-            changes(&desired, &live),
+            changes(&desired, &live, None),
             Some(Changes {
                 source_ip_cidrs: Some(Vec::new()),
                 ip_address_type: None,
-                vpc: None
+                vpc: None,
+                oidc: None
             })
         );
     }
@@ -794,16 +867,16 @@ mod tests {
         let mut live = workforce("wf", POOL, CLIENT, Status::Active);
         desired.ip_address_type = Some("dualstack".into());
         desired.source_ip_cidrs = vec!["2001:db8::/32".into()];
-        let both = changes(&desired, &live).unwrap();
+        let both = changes(&desired, &live, None).unwrap();
         assert_eq!(both.ip_address_type, Some(IpAddressType::Dualstack));
         assert_eq!(both.source_ip_cidrs, Some(vec!["2001:db8::/32".into()]));
         live.ip_address_type = IpAddressType::Dualstack;
         live.source_ip_cidrs = vec!["2001:db8::/32".into()];
-        assert_eq!(changes(&desired, &live), None);
+        assert_eq!(changes(&desired, &live, None), None);
         // Without the property the workforce goes back to SageMaker's default.
         desired.ip_address_type = None;
         desired.source_ip_cidrs.clear();
-        let back = changes(&desired, &live).unwrap();
+        let back = changes(&desired, &live, None).unwrap();
         assert_eq!(back.ip_address_type, Some(IpAddressType::Ipv4));
     }
 
@@ -816,24 +889,26 @@ mod tests {
         desired.security_group_ids = vec!["sg-1".into()];
         let wanted = desired.vpc().unwrap();
         assert_eq!(
-            changes(&desired, &live),
+            changes(&desired, &live, None),
             Some(Changes {
                 source_ip_cidrs: None,
                 ip_address_type: None,
-                vpc: Some(VpcChange::Set(wanted.clone()))
+                vpc: Some(VpcChange::Set(wanted.clone())),
+                oidc: None
             })
         );
         live.vpc = Some(wanted);
-        assert_eq!(changes(&desired, &live), None);
+        assert_eq!(changes(&desired, &live, None), None);
         desired.vpc_id = None;
         desired.subnet_ids.clear();
         desired.security_group_ids.clear();
         assert_eq!(
-            changes(&desired, &live),
+            changes(&desired, &live, None),
             Some(Changes {
                 source_ip_cidrs: None,
                 ip_address_type: None,
-                vpc: Some(VpcChange::Remove)
+                vpc: Some(VpcChange::Remove),
+                oidc: None
             })
         );
     }
@@ -1049,5 +1124,137 @@ mod tests {
                 notification: Some(Notification::To(TOPIC.into())),
             }
         );
+    }
+
+    fn oidc_properties(client: &str, issuer: &str) -> WorkforceProperties {
+        let idp = "https://idp.example.com/oauth2";
+        serde_json::from_value(json!({"WorkforceName": "wf", "WorkteamName": "wf-team",
+            "OidcClientId": client, "OidcIssuer": issuer,
+            "OidcClientSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbC",
+            "OidcAuthorizationEndpoint": format!("{idp}/authorize"),
+            "OidcTokenEndpoint": format!("{idp}/token"),
+            "OidcUserInfoEndpoint": format!("{idp}/userinfo"),
+            "OidcLogoutEndpoint": format!("{idp}/logout"),
+            "OidcJwksUri": format!("{idp}/keys"),
+            "OidcGroups": ["labelers", "a-team"]}))
+        .unwrap()
+    }
+
+    fn oidc_workforce(p: &WorkforceProperties) -> Observed {
+        Observed {
+            user_pool_id: None,
+            client_id: None,
+            oidc: oidc::settings(p),
+            ..workforce("wf", POOL, CLIENT, Status::Active)
+        }
+    }
+
+    #[test]
+    fn an_oidc_change_is_in_place_and_a_change_of_kind_replaces() {
+        let old = oidc_properties("c1", "https://idp.example.com");
+        let live = oidc_workforce(&old);
+        let new = oidc_properties("c2", "https://idp2.example.com");
+        assert_eq!(
+            plan_update(&new, Some(&old), Some(&live), Some(&live)),
+            UpdatePlan::InPlace
+        );
+        let cognito = properties("wf", POOL, CLIENT);
+        let cognito_live = workforce("wf", POOL, CLIENT, Status::Active);
+        assert_eq!(
+            plan_update(
+                &new,
+                Some(&cognito),
+                Some(&cognito_live),
+                Some(&cognito_live)
+            ),
+            UpdatePlan::Replace(OldWorkforce::Delete(Box::new(cognito_live.clone())))
+        );
+        // And back: the OIDC workforce is ours by its client and issuer.
+        assert_eq!(
+            plan_update(&cognito, Some(&old), Some(&live), Some(&live)),
+            UpdatePlan::Replace(OldWorkforce::Delete(Box::new(live.clone())))
+        );
+        // An OIDC workforce of another client is not ours to delete.
+        assert!(matches!(
+            ownership(Some(&live), &new.identity()),
+            Ownership::NotOurs(why) if why.contains("OIDC client c1")
+        ));
+    }
+
+    #[test]
+    fn the_oidc_config_is_sent_when_a_setting_or_the_secret_changed() {
+        let p = oidc_properties("c1", "https://idp.example.com");
+        let live = oidc_workforce(&p);
+        assert_eq!(changes(&p, &live, Some(&p)), None);
+        // The secret cannot be described: without old properties, send it.
+        assert_eq!(
+            changes(&p, &live, None).and_then(|c| c.oidc),
+            oidc::settings(&p)
+        );
+        let mut rotated = p.clone();
+        rotated.oidc_client_secret_version = Some("2".into());
+        assert_eq!(
+            changes(&rotated, &live, Some(&p)).and_then(|c| c.oidc),
+            oidc::settings(&rotated)
+        );
+        let mut scoped = p.clone();
+        scoped.oidc_scope = Some("openid email".into());
+        assert_eq!(
+            changes(&scoped, &live, Some(&p)).and_then(|c| c.oidc),
+            oidc::settings(&scoped)
+        );
+        // Groups are the team's, not the workforce's.
+        let mut regrouped = p.clone();
+        regrouped.oidc_groups = vec!["others".into()];
+        assert_eq!(changes(&regrouped, &live, Some(&p)), None);
+        // A Cognito workforce never gets one.
+        let cognito = properties("wf", POOL, CLIENT);
+        let cognito_live = workforce("wf", POOL, CLIENT, Status::Active);
+        assert_eq!(changes(&cognito, &cognito_live, None), None);
+    }
+
+    #[test]
+    fn an_oidc_team_is_made_of_the_groups_in_any_order() {
+        let p = oidc_properties("c1", "https://idp.example.com");
+        let mut ours = team("wf-team", "wf", "ignored");
+        ours.cognito.clear();
+        ours.oidc_groups = vec!["a-team".into(), "labelers".into()];
+        assert_eq!(
+            plan_team(&p, WF_ARN, std::slice::from_ref(&ours), true, None).unwrap(),
+            TeamPlan::Keep(ours.clone())
+        );
+        let mut fewer = p.clone();
+        fewer.oidc_groups = vec!["labelers".into()];
+        assert_eq!(
+            plan_team(&fewer, WF_ARN, std::slice::from_ref(&ours), true, None).unwrap(),
+            TeamPlan::Update {
+                arn: ours.arn.clone(),
+                members: Some(Members::Oidc(vec!["labelers".into()])),
+                description: None,
+                notification: None,
+            }
+        );
+        let taken = plan_team(&fewer, WF_ARN, std::slice::from_ref(&ours), false, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            taken.contains("a-team, labelers") && taken.contains("\"labelers\""),
+            "{taken}"
+        );
+    }
+
+    #[test]
+    fn only_other_peoples_teams_stand_in_the_way_of_an_oidc_change() {
+        let teams = [
+            team("wf-team", "wf", "g"),
+            team("old-team", "wf", "g"),
+            team("by-hand", "wf", "g"),
+            team("elsewhere", "other", "g"),
+        ];
+        assert_eq!(
+            teams_in_the_way_of_oidc(&teams, WF_ARN, &["wf-team", "old-team"]),
+            ["by-hand"]
+        );
+        assert!(teams_in_the_way_of_oidc(&teams[..2], WF_ARN, &["wf-team", "old-team"]).is_empty());
     }
 }

@@ -5,11 +5,11 @@ use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 #[derive(Debug, thiserror::Error)]
 pub enum WorkforceError {
     #[error(
-        "the region already has private workforce {name:?} ({cognito}), and an account can have only one private workforce per region. \
-         To keep using it, set WorkforceName, UserPoolId and ClientId to its values; to replace it, delete it first \
+        "the region already has private workforce {name:?} ({sign_in}), and an account can have only one private workforce per region. \
+         To keep using it, set WorkforceName and its sign-in (UserPoolId and ClientId, or the Oidc* properties) to its values; to replace it, delete it first \
          (delete its work teams, then `aws sagemaker delete-workforce --workforce-name {name}`) and retry"
     )]
-    OtherWorkforce { name: String, cognito: String },
+    OtherWorkforce { name: String, sign_in: String },
 
     #[error(
         "workforce {name:?} is Failed: {reason}. Fix the cause and deploy again (a rollback of this stack's Create deletes the Failed workforce: the PhysicalResourceId is its name)"
@@ -55,7 +55,7 @@ pub enum WorkforceError {
     TeamElsewhere { team: String, workforce: String },
 
     #[error(
-        "work team {team:?} already exists on this workforce with Cognito group(s) [{}], not {wanted:?}, and this resource did not create it; \
+        "work team {team:?} already exists on this workforce with group(s) [{}], not {wanted:?}, and this resource did not create it; \
          choose another WorkteamName, or delete that team and retry",
         groups.join(", ")
     )]
@@ -64,6 +64,30 @@ pub enum WorkforceError {
         groups: Vec<String>,
         wanted: String,
     },
+
+    #[error(
+        "workforce {workforce:?} has work teams this resource did not create: {}. SageMaker changes an OIDC workforce's OidcConfig only while no work team is on it, \
+         and this resource deletes and recreates only its own team, so the update stopped before changing anything. \
+         Delete those teams (`aws sagemaker delete-workteam --workteam-name <name>`), or leave the Oidc* properties as they were, then retry",
+        teams.join(", ")
+    )]
+    OidcTeams {
+        workforce: String,
+        teams: Vec<String>,
+    },
+
+    /// The secret's value is never part of the text.
+    #[error(
+        "could not read the OIDC client secret from Secrets Manager secret {arn}: {detail}. \
+         Check that the secret exists in this account and Region and that OidcClientSecretArn is its ARN (the function may read only that secret)"
+    )]
+    SecretUnreadable { arn: String, detail: String },
+
+    /// The secret's value is never part of the text.
+    #[error(
+        "the SecretString of Secrets Manager secret {arn} cannot be an OIDC client secret: it {problem}. Store the client secret alone as the secret's plain-text value"
+    )]
+    SecretUnusable { arn: String, problem: String },
 
     #[error("SageMaker {operation} for {target} failed: {detail}")]
     Aws {
@@ -122,7 +146,7 @@ mod tests {
     fn reasons_name_the_workforce_and_the_way_out() {
         let conflict = WorkforceError::OtherWorkforce {
             name: "default".into(),
-            cognito: "user pool us-east-1_A, app client c".into(),
+            sign_in: "user pool us-east-1_A, app client c".into(),
         };
         let text = conflict.to_string();
         assert!(

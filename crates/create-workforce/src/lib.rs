@@ -1,10 +1,12 @@
 //! `Custom::PrivateWorkforce`: a SageMaker Ground Truth private workforce
-//! on a Cognito user pool and app client, and its one work team, created,
+//! on a Cognito user pool and app client (or on the team's own OIDC
+//! identity provider), and its one work team, created,
 //! updated and deleted with CloudFormation, waiting for it to settle. The
 //! resource owns the team so that a rename (delete team and workforce,
 //! create both anew) and its rollback are one resource's Update.
 //!
-//! - [`properties`]: the typed, validated properties;
+//! - [`properties`]: the typed, validated properties ([`oidc`]: those of an
+//!   OIDC workforce);
 //! - [`decide`]: the decisions, without I/O (adopt / conflict / create,
 //!   in place / replace, is it ours, what to update, the work team and the
 //!   teams in the way, when a wait is over);
@@ -12,6 +14,7 @@
 
 pub mod decide;
 pub mod error;
+pub mod oidc;
 pub mod properties;
 pub mod resource;
 
@@ -36,14 +39,23 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
         "WorkerGroupName",
         "NotificationTopicArn",
         "Tags",
+        "OidcClientId",
+        "OidcClientSecretArn",
+        "OidcClientSecretVersion",
+        "OidcIssuer",
+        "OidcAuthorizationEndpoint",
+        "OidcTokenEndpoint",
+        "OidcUserInfoEndpoint",
+        "OidcLogoutEndpoint",
+        "OidcJwksUri",
+        "OidcScope",
+        "OidcAuthenticationRequestExtraParams",
+        "OidcGroups",
     ],
-    required: &[
-        "WorkforceName",
-        "UserPoolId",
-        "ClientId",
-        "WorkteamName",
-        "WorkerGroupName",
-    ],
+    // UserPoolId, ClientId and WorkerGroupName for a Cognito workforce, the
+    // Oidc* ones for an OIDC workforce (docs/CONTRACT.md): which set is
+    // required depends on the kind, so `validate` checks them.
+    required: &["WorkforceName", "WorkteamName"],
     data_keys: &["WorkforceArn", "WorkforceName", "SubDomain", "WorkteamArn"],
 };
 
@@ -68,19 +80,70 @@ mod tests {
             "WorkerGroupName" => json!("workers"),
             "Tags" => json!(["team=labeling", "cost-center=42"]),
             "NotificationTopicArn" => json!("arn:aws:sns:us-east-1:123456789012:tasks"),
+            "OidcClientId" => json!("0oa1b2c3d4"),
+            "OidcClientSecretArn" => {
+                json!("arn:aws:secretsmanager:us-east-1:123456789012:secret:workforce-oidc-AbCdEf")
+            }
+            "OidcClientSecretVersion" => json!("2026-12-01"),
+            "OidcScope" => json!("openid email profile"),
+            "OidcAuthenticationRequestExtraParams" => json!(["prompt=login"]),
+            "OidcGroups" => json!(["labelers", "reviewers"]),
+            oidc if oidc.starts_with("Oidc") => json!("https://idp.example.com/oauth2/v1"),
             other => panic!("no sample for {other}"),
         }
     }
 
+    /// Every contract property, for a Cognito and for an OIDC workforce
+    /// (the other kind's own properties empty, which means absent); and
+    /// each kind's own required properties, left out, refused by name.
     #[test]
     fn every_contract_property_parses() {
-        let all: Map<String, Value> = CONTRACT
-            .properties
-            .iter()
-            .map(|property| (property.to_string(), sample(property)))
-            .collect();
-        let properties: WorkforceProperties = CONTRACT.check_sample(&Value::Object(all)).unwrap();
-        assert_eq!(properties.source_ip_cidrs.len(), 2);
-        assert!(properties.vpc().is_some());
+        let cognito_only = ["UserPoolId", "ClientId", "WorkerGroupName"];
+        let oidc_required = [
+            "OidcClientId",
+            "OidcClientSecretArn",
+            "OidcIssuer",
+            "OidcAuthorizationEndpoint",
+            "OidcTokenEndpoint",
+            "OidcUserInfoEndpoint",
+            "OidcLogoutEndpoint",
+            "OidcJwksUri",
+            "OidcGroups",
+        ];
+        for oidc in [false, true] {
+            let all: Map<String, Value> = CONTRACT
+                .properties
+                .iter()
+                .map(|property| {
+                    let other_kinds = if oidc {
+                        cognito_only.contains(property)
+                    } else {
+                        property.starts_with("Oidc")
+                    };
+                    let value = match sample(property) {
+                        Value::Array(_) if other_kinds => json!([]),
+                        _ if other_kinds => json!(""),
+                        value => value,
+                    };
+                    (property.to_string(), value)
+                })
+                .collect();
+            let parse = |sample: &Map<String, Value>| {
+                let properties: WorkforceProperties =
+                    serde_json::from_value(Value::Object(sample.clone())).unwrap();
+                custom_resource::Properties::validate(&properties).map(|()| properties)
+            };
+            let properties = parse(&all).unwrap();
+            assert_eq!(properties.source_ip_cidrs.len(), 2);
+            assert!(properties.vpc().is_some());
+            assert_eq!(oidc::settings(&properties).is_some(), oidc);
+            let own_required: &[&str] = if oidc { &oidc_required } else { &cognito_only };
+            for required in own_required {
+                let mut without = all.clone();
+                without.remove(*required);
+                let refused = parse(&without).unwrap_err();
+                assert_eq!(refused.property, *required, "{refused}");
+            }
+        }
     }
 }

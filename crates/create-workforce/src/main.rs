@@ -1,4 +1,5 @@
-//! The `Custom::PrivateWorkforce` Lambda: one SageMaker client, built once.
+//! The `Custom::PrivateWorkforce` Lambda: its SageMaker and Secrets Manager
+//! clients, built once.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -6,6 +7,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = custom_resource::network::aws_config().await;
     custom_resource::run(create_workforce::PrivateWorkforce::new(
         aws_sdk_sagemaker::Client::new(&config),
+        aws_sdk_secretsmanager::Client::new(&config),
     ))
     .await
 }

@@ -2,7 +2,8 @@
 //! SageMaker's model put on them, checked before any AWS call.
 
 pub use aws_rules::sagemaker::{
-    Identity, IpAddressType, VpcConfig, canonical, is_workforce_name, workforce_name_problem,
+    Identity, IpAddressType, SignIn, VpcConfig, canonical, is_workforce_name,
+    workforce_name_problem,
 };
 use aws_rules::shown;
 use aws_rules::{MAX_CLIENT_ID_CHARS, MAX_USER_POOL_ID_CHARS, is_client_id, is_user_pool_id};
@@ -52,10 +53,11 @@ pub type Tags = BTreeMap<String, String>;
 pub struct WorkforceProperties {
     #[serde(deserialize_with = "cfn::string")]
     pub workforce_name: String,
-    #[serde(deserialize_with = "cfn::string")]
-    pub user_pool_id: String,
-    #[serde(deserialize_with = "cfn::string")]
-    pub client_id: String,
+    /// Cognito's user pool and app client; absent for an OIDC workforce.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub user_pool_id: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub client_id: Option<String>,
     #[serde(default, deserialize_with = "cfn::string_list")]
     pub source_ip_cidrs: Vec<String>,
     /// `ipv4` or `dualstack`; empty or absent means `ipv4`, SageMaker's
@@ -75,15 +77,42 @@ pub struct WorkforceProperties {
     /// Empty means the default description.
     #[serde(default, deserialize_with = "optional_string")]
     pub workteam_description: Option<String>,
-    /// The Cognito group whose members are the team.
-    #[serde(deserialize_with = "cfn::string")]
-    pub worker_group_name: String,
+    /// The Cognito group whose members are the team; absent for OIDC.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub worker_group_name: Option<String>,
     /// The SNS topic the team's task notifications go to; empty means none.
     #[serde(default, deserialize_with = "optional_string")]
     pub notification_topic_arn: Option<String>,
     /// `key=value` items for the workforce and its team.
     #[serde(default, deserialize_with = "cfn::string_list")]
     pub tags: Vec<String>,
+    // An OIDC workforce (crate::oidc): the IdP's client, where its secret
+    // is kept, its endpoints, and the groups that make up the team.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_client_id: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_client_secret_arn: Option<String>,
+    /// Only compared: a change re-sends the secret.
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_client_secret_version: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_issuer: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_authorization_endpoint: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_token_endpoint: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_user_info_endpoint: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_logout_endpoint: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_jwks_uri: Option<String>,
+    #[serde(default, deserialize_with = "optional_string")]
+    pub oidc_scope: Option<String>,
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub oidc_authentication_request_extra_params: Vec<String>,
+    #[serde(default, deserialize_with = "cfn::string_list")]
+    pub oidc_groups: Vec<String>,
 }
 
 /// The description a team gets when WorkteamDescription is not given
@@ -99,8 +128,26 @@ impl WorkforceProperties {
     pub fn identity(&self) -> Identity<'_> {
         Identity {
             name: &self.workforce_name,
-            user_pool_id: &self.user_pool_id,
-            client_id: &self.client_id,
+            sign_in: self.sign_in(),
+        }
+    }
+
+    /// Cognito, or OIDC when any Oidc* property is given (meaningful once
+    /// `validate` passed).
+    pub fn sign_in(&self) -> SignIn<'_> {
+        fn text(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or_default()
+        }
+        if crate::oidc::is_oidc(self) {
+            SignIn::Oidc {
+                client_id: text(&self.oidc_client_id),
+                issuer: text(&self.oidc_issuer),
+            }
+        } else {
+            SignIn::Cognito {
+                user_pool_id: text(&self.user_pool_id),
+                client_id: text(&self.client_id),
+            }
         }
     }
 
@@ -141,6 +188,30 @@ impl WorkforceProperties {
             &self.subnet_ids,
             &self.security_group_ids,
         ))
+    }
+
+    fn validate_cognito(&self) -> Result<(), InvalidProperty> {
+        let required = |property: &'static str, value: &Option<String>| {
+            value.clone().ok_or_else(|| {
+                InvalidProperty::new(
+                    property,
+                    "is required for a Cognito workforce (for an OIDC workforce give the Oidc* properties instead)",
+                )
+            })
+        };
+        let group = required("WorkerGroupName", &self.worker_group_name)?;
+        if let Some(problem) = group_name_problem(&group) {
+            return Err(InvalidProperty::new("WorkerGroupName", problem));
+        }
+        let pool = required("UserPoolId", &self.user_pool_id)?;
+        if let Some(problem) = user_pool_id_problem(&pool) {
+            return Err(InvalidProperty::new("UserPoolId", problem));
+        }
+        let client = required("ClientId", &self.client_id)?;
+        if let Some(problem) = client_id_problem(&client) {
+            return Err(InvalidProperty::new("ClientId", problem));
+        }
+        Ok(())
     }
 
     fn validate_vpc(&self) -> Result<(), InvalidProperty> {
@@ -194,14 +265,10 @@ impl Properties for WorkforceProperties {
                 ));
             }
         }
-        if let Some(problem) = group_name_problem(&self.worker_group_name) {
-            return Err(InvalidProperty::new("WorkerGroupName", problem));
-        }
-        if let Some(problem) = user_pool_id_problem(&self.user_pool_id) {
-            return Err(InvalidProperty::new("UserPoolId", problem));
-        }
-        if let Some(problem) = client_id_problem(&self.client_id) {
-            return Err(InvalidProperty::new("ClientId", problem));
+        if crate::oidc::is_oidc(self) {
+            crate::oidc::validate(self)?;
+        } else {
+            self.validate_cognito()?;
         }
         if self.source_ip_cidrs.len() > MAX_CIDRS {
             return Err(InvalidProperty::new(

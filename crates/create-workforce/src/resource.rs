@@ -1,15 +1,18 @@
 //! `Custom::PrivateWorkforce`: the SageMaker calls around the decisions.
 
 use crate::decide::{
-    self, BeforeDelete, Changes, CognitoMember, Existing, IpAddressType, Notification, Observed,
-    ObservedTeam, OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan, VpcChange,
+    self, BeforeDelete, Changes, Existing, IpAddressType, Members, Notification, Observed,
+    ObservedTeam, OidcSettings, OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan,
+    VpcChange,
 };
 use crate::error::WorkforceError;
+use crate::oidc;
 use crate::properties::{self, Tags, VpcConfig, WorkforceProperties};
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
     CognitoConfig, CognitoMemberDefinition, MemberDefinition, NotificationConfiguration,
-    SourceIpConfig, Tag, WorkforceIpAddressType, WorkforceVpcConfigRequest,
+    OidcConfig, OidcMemberDefinition, SourceIpConfig, Tag, WorkforceIpAddressType,
+    WorkforceVpcConfigRequest,
 };
 use custom_resource::{Context, CustomResource, Outcome};
 use std::time::Duration;
@@ -51,18 +54,66 @@ const GONE: Goal = Goal {
     next: "DeleteWorkforce was accepted; check the workforce in the SageMaker console before deploying again",
 };
 
-/// The resource: one SageMaker client, built once in `main`.
+/// The resource: a SageMaker client, and a Secrets Manager client for an
+/// OIDC workforce's client secret, built once in `main`.
 pub struct PrivateWorkforce {
     client: Client,
+    secrets: aws_sdk_secretsmanager::Client,
     backoff: decide::Backoff,
 }
 
 impl PrivateWorkforce {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, secrets: aws_sdk_secretsmanager::Client) -> Self {
         Self {
             client,
+            secrets,
             backoff: decide::Backoff::default(),
         }
+    }
+
+    /// The OidcConfig to send: `settings` and the client secret, read now
+    /// from the secret `p` names. The secret is only ever in this value.
+    async fn oidc_config(
+        &self,
+        p: &WorkforceProperties,
+        settings: &OidcSettings,
+    ) -> Result<OidcConfig, WorkforceError> {
+        let arn = p.oidc_client_secret_arn.as_deref().unwrap_or_default();
+        let read = self
+            .secrets
+            .get_secret_value()
+            .secret_id(arn)
+            .send()
+            .await
+            .map_err(|error| WorkforceError::SecretUnreadable {
+                arn: arn.to_owned(),
+                detail: aws_rules::aws_detail(&error),
+            })?;
+        let unusable = |problem: String| WorkforceError::SecretUnusable {
+            arn: arn.to_owned(),
+            problem,
+        };
+        let secret = read
+            .secret_string()
+            .ok_or_else(|| unusable("has no SecretString (a binary secret)".to_owned()))?;
+        if let Some(problem) = oidc::client_text_problem(secret) {
+            return Err(unusable(problem));
+        }
+        Ok(OidcConfig::builder()
+            .client_id(&settings.client_id)
+            .client_secret(secret)
+            .issuer(&settings.issuer)
+            .authorization_endpoint(&settings.authorization_endpoint)
+            .token_endpoint(&settings.token_endpoint)
+            .user_info_endpoint(&settings.user_info_endpoint)
+            .logout_endpoint(&settings.logout_endpoint)
+            .jwks_uri(&settings.jwks_uri)
+            .set_scope(settings.scope.clone())
+            .set_authentication_request_extra_params(
+                (!settings.extra_params.is_empty())
+                    .then(|| settings.extra_params.clone().into_iter().collect()),
+            )
+            .build())
     }
 
     /// Every workforce in the region.
@@ -200,15 +251,19 @@ impl PrivateWorkforce {
     }
 
     async fn send_create(&self, p: &WorkforceProperties) -> Result<(), WorkforceError> {
-        let cognito = CognitoConfig::builder()
-            .user_pool(&p.user_pool_id)
-            .client_id(&p.client_id)
-            .build();
         let mut request = self
             .client
             .create_workforce()
-            .workforce_name(&p.workforce_name)
-            .cognito_config(cognito);
+            .workforce_name(&p.workforce_name);
+        request = match oidc::settings(p) {
+            Some(settings) => request.oidc_config(self.oidc_config(p, &settings).await?),
+            None => request.cognito_config(
+                CognitoConfig::builder()
+                    .set_user_pool(p.user_pool_id.clone())
+                    .set_client_id(p.client_id.clone())
+                    .build(),
+            ),
+        };
         // No CIDRs means no restriction: leave SourceIpConfig out.
         if !p.source_ip_cidrs.is_empty() {
             request = request.source_ip_config(source_ip_config(&p.source_ip_cidrs));
@@ -235,6 +290,7 @@ impl PrivateWorkforce {
         &self,
         ctx: &Context,
         p: &WorkforceProperties,
+        old: Option<&WorkforceProperties>,
     ) -> Result<Observed, WorkforceError> {
         let name = p.workforce_name.as_str();
         let live = self
@@ -242,14 +298,31 @@ impl PrivateWorkforce {
                 decide::until_settled(name, observed)
             })
             .await??;
-        match decide::changes(p, &live) {
+        match decide::changes(p, &live, old) {
             None => tracing::info!(
                 workforce = name,
                 "the workforce already has these settings: no UpdateWorkforce"
             ),
             Some(changes) => {
-                self.send_update(name, &changes).await?;
-                tracing::info!(workforce = name, ?changes, "UpdateWorkforce accepted");
+                let oidc_config = match &changes.oidc {
+                    Some(settings) => {
+                        // Read first: a missing secret changes nothing.
+                        let config = self.oidc_config(p, settings).await?;
+                        self.clear_teams_for_oidc(&live, p, old).await?;
+                        Some(config)
+                    }
+                    None => None,
+                };
+                self.send_update(name, &changes, oidc_config).await?;
+                // Never the OidcConfig itself: it holds the secret.
+                tracing::info!(
+                    workforce = name,
+                    source_ip_cidrs = ?changes.source_ip_cidrs,
+                    ip_address_type = ?changes.ip_address_type,
+                    vpc = ?changes.vpc,
+                    oidc_settings = ?changes.oidc,
+                    "UpdateWorkforce accepted"
+                );
             }
         }
         let workforce = self
@@ -260,8 +333,50 @@ impl PrivateWorkforce {
         Ok(workforce)
     }
 
-    async fn send_update(&self, name: &str, changes: &Changes) -> Result<(), WorkforceError> {
-        let mut request = self.client.update_workforce().workforce_name(name);
+    /// SageMaker takes a new OidcConfig only while no team is on the
+    /// workforce: refuses, before changing anything, when a team that is not
+    /// this resource's is there; otherwise deletes its own team, which
+    /// `ensure_team` then creates again under the same name (and ARN).
+    async fn clear_teams_for_oidc(
+        &self,
+        workforce: &Observed,
+        p: &WorkforceProperties,
+        old: Option<&WorkforceProperties>,
+    ) -> Result<(), WorkforceError> {
+        let teams = self.list_teams().await?;
+        let mut own = vec![p.workteam_name.as_str()];
+        own.extend(old.map(|old| old.workteam_name.as_str()));
+        own.dedup();
+        let others = decide::teams_in_the_way_of_oidc(&teams, &workforce.arn, &own);
+        if !others.is_empty() {
+            return Err(WorkforceError::OidcTeams {
+                workforce: workforce.name.clone(),
+                teams: others,
+            });
+        }
+        for team in own {
+            if decide::own_team(&teams, &workforce.arn, team).is_some() {
+                tracing::info!(
+                    team,
+                    "deleting the work team for the new OidcConfig; it is created again under the same name"
+                );
+                self.send_delete_team(team).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn send_update(
+        &self,
+        name: &str,
+        changes: &Changes,
+        oidc_config: Option<OidcConfig>,
+    ) -> Result<(), WorkforceError> {
+        let mut request = self
+            .client
+            .update_workforce()
+            .workforce_name(name)
+            .set_oidc_config(oidc_config);
         if let Some(cidrs) = &changes.source_ip_cidrs {
             request = request.source_ip_config(source_ip_config(cidrs));
         }
@@ -309,7 +424,7 @@ impl PrivateWorkforce {
             .create_workteam()
             .workteam_name(&p.workteam_name)
             .workforce_name(&p.workforce_name)
-            .member_definitions(member_definition(&decide::wanted_member(p)))
+            .member_definitions(member_definition(&decide::wanted_members(p)))
             .description(p.description())
             .set_notification_configuration(
                 p.notification_topic_arn
@@ -332,7 +447,7 @@ impl PrivateWorkforce {
     async fn send_update_team(
         &self,
         name: &str,
-        members: Option<&CognitoMember>,
+        members: Option<&Members>,
         description: Option<&str>,
         notification: Option<&Notification>,
     ) -> Result<(), WorkforceError> {
@@ -347,8 +462,8 @@ impl PrivateWorkforce {
             }
             None => {}
         }
-        if let Some(member) = members {
-            request = request.member_definitions(member_definition(member));
+        if let Some(members) = members {
+            request = request.member_definitions(member_definition(members));
         }
         if let Some(description) = description {
             request = request.description(description);
@@ -603,7 +718,7 @@ impl PrivateWorkforce {
 fn conflict(other: &Observed) -> WorkforceError {
     WorkforceError::OtherWorkforce {
         name: other.name.clone(),
-        cognito: other.cognito_text(),
+        sign_in: other.sign_in_text(),
     }
 }
 
@@ -615,16 +730,25 @@ fn outcome(physical_id: &str, workforce: &Observed, workteam_arn: String) -> Out
         .with("WorkteamArn", workteam_arn)
 }
 
-fn member_definition(member: &CognitoMember) -> MemberDefinition {
-    MemberDefinition::builder()
-        .cognito_member_definition(
-            CognitoMemberDefinition::builder()
-                .user_pool(&member.user_pool_id)
-                .client_id(&member.client_id)
-                .user_group(&member.group)
-                .build(),
-        )
-        .build()
+fn member_definition(members: &Members) -> MemberDefinition {
+    match members {
+        Members::Cognito(member) => MemberDefinition::builder()
+            .cognito_member_definition(
+                CognitoMemberDefinition::builder()
+                    .user_pool(&member.user_pool_id)
+                    .client_id(&member.client_id)
+                    .user_group(&member.group)
+                    .build(),
+            )
+            .build(),
+        Members::Oidc(groups) => MemberDefinition::builder()
+            .oidc_member_definition(
+                OidcMemberDefinition::builder()
+                    .set_groups(Some(groups.clone()))
+                    .build(),
+            )
+            .build(),
+    }
 }
 
 /// `None` gives a configuration without a topic, which turns notifications
@@ -710,7 +834,7 @@ impl CustomResource for PrivateWorkforce {
         );
         let workforce = match plan {
             UpdatePlan::InPlace => {
-                let workforce = self.update_in_place(ctx, &p).await?;
+                let workforce = self.update_in_place(ctx, &p, old.as_ref()).await?;
                 // A new WorkteamName alone: our old team goes first.
                 if let Some(old) = old
                     .as_ref()

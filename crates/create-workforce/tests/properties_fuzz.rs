@@ -34,6 +34,29 @@ fn valid(with_vpc: bool) -> Value {
     properties
 }
 
+/// An OIDC workforce's properties.
+fn valid_oidc() -> Value {
+    let idp = "https://idp.example.com/oauth2";
+    json!({
+        "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:local-test-function",
+        "WorkforceName": "local-test-workforce",
+        "WorkteamName": "local-test-workforce-team",
+        "OidcClientId": "0oa-portal",
+        "OidcClientSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:oidc-AbC",
+        "OidcIssuer": "https://idp.example.com",
+        "OidcAuthorizationEndpoint": format!("{idp}/authorize"),
+        "OidcTokenEndpoint": format!("{idp}/token"),
+        "OidcUserInfoEndpoint": format!("{idp}/userinfo"),
+        "OidcLogoutEndpoint": format!("{idp}/logout"),
+        "OidcJwksUri": format!("{idp}/keys"),
+        "OidcGroups": ["labelers"]
+    })
+}
+
+/// The properties only an OIDC workforce has, and those only a Cognito one
+/// has: a change to one kind's can be refused as the other kind's.
+const COGNITO_ONLY: [&str; 3] = ["UserPoolId", "ClientId", "WorkerGroupName"];
+
 fn with(key: &str, value: Value) -> Value {
     let mut properties = valid(false);
     properties[key] = value;
@@ -88,6 +111,34 @@ proptest! {
         }
         if let Perturbation::Removed(property) = &change
             && CONTRACT.required.contains(&property.as_str())
+        {
+            refused_naming(&raw, property)?;
+        }
+    }
+
+    /// The same for an OIDC workforce. Adding a Cognito property to it is
+    /// refused naming that property; removing an OIDC one it needs, by name.
+    #[test]
+    fn one_oidc_property_changed_is_accepted_or_refused_by_name(
+        change in fuzz::perturbation(CONTRACT.properties),
+    ) {
+        let raw = change.apply(&valid_oidc());
+        if let Err(error) = parse(&raw) {
+            let property = change.property();
+            let named = fuzz::names_property(&error, property)
+                || (VPC.contains(&property) && VPC.iter().any(|p| fuzz::names_property(&error, p)));
+            prop_assert!(named, "{change:?}: {error}");
+        }
+        if let Perturbation::Removed(property) = &change
+            && property.starts_with("Oidc")
+            && !["OidcScope", "OidcClientSecretVersion", "OidcAuthenticationRequestExtraParams"]
+                .contains(&property.as_str())
+        {
+            refused_naming(&raw, property)?;
+        }
+        if let Perturbation::Replaced(property, value) = &change
+            && COGNITO_ONLY.contains(&property.as_str())
+            && value.as_str().is_some_and(|text| !text.is_empty())
         {
             refused_naming(&raw, property)?;
         }

@@ -3,7 +3,7 @@
 
 use crate::observe::{Snapshot, User};
 use crate::target::Target;
-use aws_rules::sagemaker::{CognitoMember, Identity, PortalUrls, Status, is_portal_url};
+use aws_rules::sagemaker::{CognitoMember, PortalUrls, SignIn, Status, is_portal_url};
 
 /// The OAuth scopes and identity provider the labeling portal signs in with
 /// (the ones the stack's app client is made with, docs/AWS-NOTES.md §1.4).
@@ -89,17 +89,16 @@ fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option
         ));
         return None;
     };
-    let identity = Identity {
-        name,
+    let sign_in = SignIn::Cognito {
         user_pool_id: &target.user_pool_id,
         client_id: &target.client_id,
     };
-    if !workforce.has_cognito(&identity) {
+    if !workforce.signs_in_with(&sign_in) {
         out.push(Finding::problem(
             "workforce",
             format!(
                 "workforce {name:?} signs in through {}, not user pool {} and app client {}",
-                workforce.cognito_text(),
+                workforce.sign_in_text(),
                 target.user_pool_id,
                 target.client_id
             ),
@@ -136,7 +135,7 @@ fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option
         return None;
     }
     let portal = PortalUrls::new(&workforce.sub_domain);
-    if workforce.status == Status::Active && workforce.has_cognito(&identity) {
+    if workforce.status == Status::Active && workforce.signs_in_with(&sign_in) {
         out.push(Finding::ok(
             "workforce",
             format!(
@@ -506,6 +505,7 @@ mod tests {
                 source_ip_cidrs: vec![],
                 ip_address_type: Default::default(),
                 vpc: None,
+                oidc: None,
             }),
             team: Some(ObservedTeam {
                 name: "labelers-team".into(),
@@ -521,6 +521,7 @@ mod tests {
                     client_id: CLIENT.into(),
                     group: "workers".into(),
                 }],
+                oidc_groups: vec![],
                 notification_topic: None,
             }),
             pool: Pool {

@@ -67,6 +67,7 @@ mod tests {
             source_ip_cidrs: vec![],
             ip_address_type: aws_rules::sagemaker::IpAddressType::Ipv4,
             vpc: None,
+            oidc: None,
         }
     }
 

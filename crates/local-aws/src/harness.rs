@@ -181,7 +181,7 @@ pub fn aws_env(
         ("CFN_STACK_ID".to_owned(), stack_id()),
     ];
     if let Some(moto) = moto {
-        for service in ["COGNITO_IDENTITY_PROVIDER", "SSM"] {
+        for service in ["COGNITO_IDENTITY_PROVIDER", "SSM", "SECRETS_MANAGER"] {
             env.push((format!("AWS_ENDPOINT_URL_{service}"), moto.endpoint_url()));
         }
     }

@@ -5,7 +5,8 @@
 //! "Release profile").
 
 use aws_rules::sagemaker::{
-    CognitoMember, IpAddressType, Observed, ObservedTeam, Status, VpcConfig, canonical,
+    CognitoMember, IpAddressType, Observed, ObservedTeam, OidcSettings, Status, VpcConfig,
+    canonical,
 };
 use aws_sdk_sagemaker::types::{Workforce, WorkforceStatus, Workteam};
 
@@ -34,6 +35,31 @@ pub fn observed(workforce: &Workforce) -> Observed {
             .and_then(|t| IpAddressType::parse(t.as_str()))
             .unwrap_or_default(),
         vpc,
+        oidc: workforce.oidc_config().map(|oidc| {
+            let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+            OidcSettings {
+                client_id: text(oidc.client_id()),
+                issuer: text(oidc.issuer()),
+                authorization_endpoint: text(oidc.authorization_endpoint()),
+                token_endpoint: text(oidc.token_endpoint()),
+                user_info_endpoint: text(oidc.user_info_endpoint()),
+                logout_endpoint: text(oidc.logout_endpoint()),
+                jwks_uri: text(oidc.jwks_uri()),
+                scope: oidc
+                    .scope()
+                    .filter(|scope| !scope.is_empty())
+                    .map(str::to_owned),
+                extra_params: oidc
+                    .authentication_request_extra_params()
+                    .map(|params| {
+                        params
+                            .iter()
+                            .map(|(key, value)| (key.clone(), value.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        }),
     }
 }
 
@@ -69,6 +95,14 @@ pub fn observed_team(team: &Workteam) -> ObservedTeam {
                 group: text(cognito.user_group()),
             })
             .collect(),
+        oidc_groups: canonical(
+            &team
+                .member_definitions()
+                .iter()
+                .filter_map(|member| member.oidc_member_definition())
+                .flat_map(|oidc| oidc.groups().iter().cloned())
+                .collect::<Vec<_>>(),
+        ),
         notification_topic: team
             .notification_configuration()
             .and_then(|config| config.notification_topic_arn())

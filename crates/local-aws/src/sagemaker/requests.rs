@@ -30,7 +30,7 @@ pub(super) struct OidcConfigRequest {
 }
 
 impl OidcConfigRequest {
-    /// `OidcConfigForResponse`: the secret and the extra parameters are not shown.
+    /// `OidcConfigForResponse`: everything but the secret.
     pub(super) fn for_response(&self) -> Value {
         let mut out = json!({
             "ClientId": self.client_id,
@@ -43,6 +43,9 @@ impl OidcConfigRequest {
         });
         if let Some(scope) = &self.scope {
             out["Scope"] = json!(scope);
+        }
+        if let Some(params) = &self.authentication_request_extra_params {
+            out["AuthenticationRequestExtraParams"] = json!(params);
         }
         out
     }

@@ -125,6 +125,18 @@ impl SageMakerEmulator {
         self.shared.lock().calls.clone()
     }
 
+    /// The OIDC client secret workforce `name` was last sent (in any
+    /// region), which SageMaker never shows: tests check with it that a
+    /// rotation arrived.
+    pub fn oidc_client_secret(&self, name: &str) -> Option<String> {
+        let state = self.shared.lock();
+        state
+            .regions
+            .values()
+            .filter_map(|region| region.workforces.get(name))
+            .find_map(|workforce| workforce.oidc_client_secret.clone())
+    }
+
     /// Every workforce of every region, as DescribeWorkforce shows it.
     pub fn workforces(&self) -> Vec<Value> {
         let mut state = self.shared.lock();

@@ -52,8 +52,11 @@ pub(super) struct Workforce {
     pub(super) arn: String,
     pub(super) sub_domain: String,
     pub(super) cognito: Option<CognitoConfig>,
-    /// What DescribeWorkforce shows of an OidcConfig (no secret, no extra params).
+    /// What DescribeWorkforce shows of an OidcConfig (all but the secret).
     pub(super) oidc: Option<Value>,
+    /// The OIDC client secret last sent, which no response shows (for
+    /// tests: [`super::SageMakerEmulator::oidc_client_secret`]).
+    pub(super) oidc_client_secret: Option<String>,
     pub(super) cidrs: Vec<String>,
     pub(super) vpc: Option<VpcConfig>,
     pub(super) ip_address_type: String,
@@ -238,6 +241,10 @@ pub(super) async fn create_workforce(
             .oidc_config
             .as_ref()
             .map(OidcConfigRequest::for_response),
+        oidc_client_secret: request
+            .oidc_config
+            .as_ref()
+            .and_then(|oidc| oidc.client_secret.clone()),
         cidrs: request
             .source_ip_config
             .and_then(|s| s.cidrs)
@@ -330,6 +337,7 @@ pub(super) fn update_workforce(
             ));
         }
         workforce.oidc = Some(oidc.for_response());
+        workforce.oidc_client_secret = oidc.client_secret.clone();
     }
     if let Some(cidrs) = request.source_ip_config.and_then(|s| s.cidrs) {
         workforce.cidrs = cidrs;
@@ -436,6 +444,7 @@ mod tests {
             sub_domain: new_sub_domain("us-east-1"),
             cognito: None,
             oidc: None,
+            oidc_client_secret: None,
             cidrs: vec![],
             vpc: None,
             ip_address_type: "ipv4".into(),

@@ -291,9 +291,24 @@ pub(super) fn member_definitions(
                         workforce.name
                     )));
                 }
-                out.push(json!({ "OidcMemberDefinition": {
-                    "Groups": o.groups.clone().unwrap_or_default(),
-                }}));
+                let groups = o.groups.clone().unwrap_or_default();
+                // The model: Groups is 1-10 names of 1-63 characters.
+                if groups.is_empty() || groups.len() > 10 {
+                    return Err(ApiError::validation(format!(
+                        "1 validation error detected: Value '{}' at 'memberDefinitions.member.oidcMemberDefinition.groups' failed to satisfy constraint: Member must have length between 1 and 10",
+                        groups.len()
+                    )));
+                }
+                if let Some(bad) = groups.iter().find(|group| {
+                    group.is_empty()
+                        || group.chars().count() > 63
+                        || group.chars().any(|c| c.is_whitespace() || c.is_control())
+                }) {
+                    return Err(ApiError::validation(format!(
+                        "1 validation error detected: Value '{bad}' at 'memberDefinitions.member.oidcMemberDefinition.groups.member' failed to satisfy constraint: Member must have length between 1 and 63 and match [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+"
+                    )));
+                }
+                out.push(json!({ "OidcMemberDefinition": { "Groups": groups }}));
             }
             _ => {
                 return Err(ApiError::validation(
