@@ -2,8 +2,10 @@
 //! words an operator can act on.
 
 use crate::observe::{Snapshot, User};
-use crate::target::Target;
-use aws_rules::sagemaker::{CognitoMember, PortalUrls, SignIn, Status, is_portal_url};
+use crate::target::{CognitoTarget, SignInTarget, Target};
+use aws_rules::sagemaker::{
+    CognitoMember, ObservedTeam, PortalUrls, SignIn, Status, is_portal_url,
+};
 
 /// The OAuth scopes and identity provider the labeling portal signs in with
 /// (the ones the stack's app client is made with, docs/AWS-NOTES.md §1.4).
@@ -62,14 +64,24 @@ impl Finding {
 /// Every check, in the order a worker meets the parts: the workforce and
 /// its portal, the sign-in client, the domain and WAF in front of it, the
 /// team, the invitation, the users. `now`: seconds since the epoch.
+/// An OIDC workforce: the workforce and its portal, what the IdP must
+/// have registered, the team.
 pub fn diagnose(target: &Target, seen: &Snapshot, now: i64) -> Vec<Finding> {
     let mut findings = Vec::new();
     let portal = workforce(target, seen, &mut findings);
-    app_client(seen, portal.as_ref(), &mut findings);
-    domain_and_waf(seen, &mut findings);
-    team(target, seen, &mut findings);
-    invitation(seen, portal.as_ref(), &mut findings);
-    users(target, seen, now, &mut findings);
+    match &target.sign_in {
+        SignInTarget::Cognito(cognito) => {
+            app_client(seen, portal.as_ref(), &mut findings);
+            domain_and_waf(seen, &mut findings);
+            team(target, seen, &mut findings);
+            invitation(seen, portal.as_ref(), &mut findings);
+            users(cognito, seen, now, &mut findings);
+        }
+        SignInTarget::Oidc { reported_redirect } => {
+            identity_provider(portal.as_ref(), reported_redirect.as_deref(), &mut findings);
+            team(target, seen, &mut findings);
+        }
+    }
     findings
 }
 
@@ -89,20 +101,27 @@ fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option
         ));
         return None;
     };
-    let sign_in = SignIn::Cognito {
-        user_pool_id: &target.user_pool_id,
-        client_id: &target.client_id,
+    let (signs_in_as_expected, expected) = match &target.sign_in {
+        SignInTarget::Cognito(cognito) => (
+            workforce.signs_in_with(&SignIn::Cognito {
+                user_pool_id: &cognito.user_pool_id,
+                client_id: &cognito.client_id,
+            }),
+            format!(
+                "user pool {} and app client {}",
+                cognito.user_pool_id, cognito.client_id
+            ),
+        ),
+        SignInTarget::Oidc { .. } => (workforce.oidc.is_some(), "an OIDC IdP".to_owned()),
     };
-    if !workforce.signs_in_with(&sign_in) {
+    if !signs_in_as_expected {
         out.push(Finding::problem(
             "workforce",
             format!(
-                "workforce {name:?} signs in through {}, not user pool {} and app client {}",
+                "workforce {name:?} signs in through {}, not {expected}",
                 workforce.sign_in_text(),
-                target.user_pool_id,
-                target.client_id
             ),
-            "workers of this pool cannot reach this portal: check that the outputs are this stack's",
+            "its workers cannot reach this portal the way the stack says: check that the outputs are this stack's",
         ));
     }
     if workforce.status != Status::Active {
@@ -135,12 +154,13 @@ fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option
         return None;
     }
     let portal = PortalUrls::new(&workforce.sub_domain);
-    if workforce.status == Status::Active && workforce.signs_in_with(&sign_in) {
+    if workforce.status == Status::Active && signs_in_as_expected {
         out.push(Finding::ok(
             "workforce",
             format!(
-                "{name:?} is Active on user pool {} and app client {}; the portal is {}",
-                target.user_pool_id, target.client_id, portal.portal_url
+                "{name:?} is Active on {}; the portal is {}",
+                workforce.sign_in_text(),
+                portal.portal_url
             ),
         ));
     }
@@ -156,6 +176,36 @@ fn workforce(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) -> Option
         _ => {}
     }
     Some(portal)
+}
+
+/// What the IdP administrator must have registered; the IdP itself cannot
+/// be read from here.
+fn identity_provider(
+    portal: Option<&PortalUrls>,
+    reported_redirect: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(portal) = portal else { return };
+    match reported_redirect {
+        Some(reported) if reported != portal.callback_url => out.push(Finding::problem(
+            "identity provider",
+            format!(
+                "the stack's OidcRedirectUrl output is {reported}, but the portal's redirect URL is {}",
+                portal.callback_url
+            ),
+            format!(
+                "register {} (and {} for sign-out) with the IdP's client; the output is stale",
+                portal.callback_url, portal.logout_url
+            ),
+        )),
+        _ => out.push(Finding::note(
+            "identity provider",
+            format!(
+                "not readable from here: the IdP's client must allow {} as redirect URL and {} for sign-out, and send each worker's groups in the sagemaker:groups claim",
+                portal.callback_url, portal.logout_url
+            ),
+        )),
+    }
 }
 
 fn app_client(seen: &Snapshot, portal: Option<&PortalUrls>, out: &mut Vec<Finding>) {
@@ -297,11 +347,6 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
         .workforce
         .as_ref()
         .is_some_and(|workforce| team.is_on(&workforce.arn));
-    let wanted = CognitoMember {
-        user_pool_id: target.user_pool_id.clone(),
-        client_id: target.client_id.clone(),
-        group: target.group.clone(),
-    };
     if !on_workforce {
         out.push(Finding::problem(
             "work team",
@@ -312,27 +357,8 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
             ),
             "check that the outputs are this stack's",
         ));
-    } else if team.cognito != [wanted] {
-        let groups: Vec<&str> = team.cognito.iter().map(|m| m.group.as_str()).collect();
-        out.push(Finding::problem(
-            "work team",
-            format!(
-                "work team {name:?} is made of group(s) {groups:?}, not {:?} of this pool and client",
-                target.group
-            ),
-            format!(
-                "put the team back on the group: aws sagemaker update-workteam --workteam-name {name} --member-definitions 'CognitoMemberDefinition={{UserPool={},UserGroup={},ClientId={}}}'",
-                target.user_pool_id, target.group, target.client_id
-            ),
-        ));
     } else {
-        out.push(Finding::ok(
-            "work team",
-            format!(
-                "{name:?} is on the workforce, made of the {:?} group",
-                target.group
-            ),
-        ));
+        out.push(members(name, team, &target.sign_in));
     }
     match (&target.task_topic, &team.notification_topic) {
         (Some(wanted), live) if live.as_ref() != Some(wanted) => out.push(Finding::problem(
@@ -350,6 +376,52 @@ fn team(target: &Target, seen: &Snapshot, out: &mut Vec<Finding>) {
             format!("task notifications go to {live}"),
         )),
         _ => {}
+    }
+}
+
+/// Whether the team is made of the stack's Cognito group, or of IdP groups.
+fn members(name: &str, team: &ObservedTeam, sign_in: &SignInTarget) -> Finding {
+    match sign_in {
+        SignInTarget::Cognito(cognito) => {
+            let wanted = CognitoMember {
+                user_pool_id: cognito.user_pool_id.clone(),
+                client_id: cognito.client_id.clone(),
+                group: cognito.group.clone(),
+            };
+            if team.cognito == [wanted] {
+                return Finding::ok(
+                    "work team",
+                    format!(
+                        "{name:?} is on the workforce, made of the {:?} group",
+                        cognito.group
+                    ),
+                );
+            }
+            let groups: Vec<&str> = team.cognito.iter().map(|m| m.group.as_str()).collect();
+            Finding::problem(
+                "work team",
+                format!(
+                    "work team {name:?} is made of group(s) {groups:?}, not {:?} of this pool and client",
+                    cognito.group
+                ),
+                format!(
+                    "put the team back on the group: aws sagemaker update-workteam --workteam-name {name} --member-definitions 'CognitoMemberDefinition={{UserPool={},UserGroup={},ClientId={}}}'",
+                    cognito.user_pool_id, cognito.group, cognito.client_id
+                ),
+            )
+        }
+        SignInTarget::Oidc { .. } if team.oidc_groups.is_empty() => Finding::problem(
+            "work team",
+            format!("work team {name:?} has no IdP groups, so no worker of the IdP is in it"),
+            "update the stack with the OidcGroups parameter (the sagemaker:groups claim values of the team's workers)",
+        ),
+        SignInTarget::Oidc { .. } => Finding::ok(
+            "work team",
+            format!(
+                "{name:?} is on the workforce, made of the IdP group(s) {}",
+                team.oidc_groups.join(", ")
+            ),
+        ),
     }
 }
 
@@ -375,7 +447,7 @@ fn invitation(seen: &Snapshot, portal: Option<&PortalUrls>, out: &mut Vec<Findin
     }
 }
 
-fn users(target: &Target, seen: &Snapshot, now: i64, out: &mut Vec<Finding>) {
+fn users(target: &CognitoTarget, seen: &Snapshot, now: i64, out: &mut Vec<Finding>) {
     let days = seen
         .pool
         .temporary_password_days
@@ -388,7 +460,7 @@ fn users(target: &Target, seen: &Snapshot, now: i64, out: &mut Vec<Finding>) {
     }
 }
 
-fn user_finding(target: &Target, user: &User, days: i64, now: i64) -> Finding {
+fn user_finding(target: &CognitoTarget, user: &User, days: i64, now: i64) -> Finding {
     let who = match &user.email {
         Some(email) if email != &user.username => format!("{} ({email})", user.username),
         _ => user.username.clone(),
@@ -461,7 +533,7 @@ fn date(epoch_seconds: i64) -> String {
 mod tests {
     use super::*;
     use crate::observe::{AppClient, Domain, Pool};
-    use aws_rules::sagemaker::{Observed, ObservedTeam};
+    use aws_rules::sagemaker::{Observed, OidcSettings};
 
     const POOL: &str = "us-east-1_AbC";
     const CLIENT: &str = "client1";
@@ -470,13 +542,15 @@ mod tests {
 
     fn target() -> Target {
         Target {
-            user_pool_id: POOL.into(),
-            client_id: CLIENT.into(),
             workforce_name: "labelers".into(),
             workteam_name: Some("labelers-team".into()),
-            group: "workers".into(),
             reported_portal: Some(format!("https://{SUB}")),
             task_topic: None,
+            sign_in: SignInTarget::Cognito(CognitoTarget {
+                user_pool_id: POOL.into(),
+                client_id: CLIENT.into(),
+                group: "workers".into(),
+            }),
         }
     }
 
@@ -691,5 +765,87 @@ mod tests {
     fn dates_are_days() {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(1_796_169_600), "2026-12-02");
+    }
+
+    /// The same stack on an OIDC workforce: no pool to read.
+    fn oidc_target() -> Target {
+        Target {
+            sign_in: SignInTarget::Oidc {
+                reported_redirect: Some(format!("https://{SUB}/oauth2/idpresponse")),
+            },
+            ..target()
+        }
+    }
+
+    fn oidc_snapshot() -> Snapshot {
+        let healthy = healthy_snapshot();
+        let mut workforce = healthy.workforce.unwrap();
+        workforce.user_pool_id = None;
+        workforce.client_id = None;
+        workforce.oidc = Some(OidcSettings {
+            client_id: "0oa1".into(),
+            issuer: "https://idp.example.com".into(),
+            ..OidcSettings::default()
+        });
+        let mut team = healthy.team.unwrap();
+        team.cognito.clear();
+        team.oidc_groups = vec!["labelers".into()];
+        Snapshot {
+            workforce: Some(workforce),
+            team: Some(team),
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn an_oidc_workforce_is_checked_without_a_pool() {
+        let findings = diagnose(&oidc_target(), &oidc_snapshot(), NOW);
+        assert!(healthy(&findings), "{findings:#?}");
+        let subjects: Vec<&str> = findings.iter().map(|f| f.subject).collect();
+        assert_eq!(subjects, ["workforce", "identity provider", "work team"]);
+        assert!(
+            findings[0].text.contains("OIDC client 0oa1"),
+            "{findings:#?}"
+        );
+        assert!(
+            findings[1]
+                .text
+                .contains(&format!("https://{SUB}/oauth2/idpresponse")),
+            "{findings:#?}"
+        );
+
+        let problems = |t: &Target, seen: &Snapshot| -> Vec<String> {
+            diagnose(t, seen, NOW)
+                .into_iter()
+                .filter(|f| f.verdict == Verdict::Problem)
+                .map(|f| f.text)
+                .collect()
+        };
+        let mut stale = oidc_target();
+        stale.sign_in = SignInTarget::Oidc {
+            reported_redirect: Some(
+                "https://old9.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse".into(),
+            ),
+        };
+        let found = problems(&stale, &oidc_snapshot());
+        assert!(
+            found.len() == 1 && found[0].contains("OidcRedirectUrl output"),
+            "{found:?}"
+        );
+
+        let mut seen = oidc_snapshot();
+        seen.team.as_mut().unwrap().oidc_groups.clear();
+        let found = problems(&oidc_target(), &seen);
+        assert!(
+            found.len() == 1 && found[0].contains("no IdP groups"),
+            "{found:?}"
+        );
+
+        // A Cognito workforce where the outputs say OIDC.
+        let found = problems(&oidc_target(), &healthy_snapshot());
+        assert!(
+            found.iter().any(|f| f.contains("not an OIDC IdP")),
+            "{found:?}"
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! `workforce-doctor`: exit 0 when the workforce is healthy, 1 when
 //! something needs fixing, 2 when it could not be checked.
 
-use doctor::{Clients, Target, diagnose, healthy, report};
+use doctor::{Clients, CognitoTarget, SignInTarget, Target, diagnose, healthy, report};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: workforce-doctor --outputs FILE [--region REGION]
        workforce-doctor --user-pool-id ID --client-id ID --workforce-name NAME
                         [--workteam-name NAME] [--group NAME] [--region REGION]
+       workforce-doctor --oidc --workforce-name NAME [--workteam-name NAME]
+                        [--region REGION]
 
 Reads (never changes) a deployed SageMaker private workforce and says what
 to fix. FILE holds the stack's outputs as `sam list stack-outputs --output
@@ -24,11 +26,13 @@ fn parse_args() -> Result<Args, String> {
     let mut outputs: Option<String> = None;
     let mut names = std::collections::BTreeMap::<String, String>::new();
     let mut region = None;
+    let mut oidc = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "--outputs" => outputs = Some(value()?),
+            "--oidc" => oidc = true,
             "--region" => region = Some(value()?),
             "--user-pool-id" | "--client-id" | "--workforce-name" | "--workteam-name"
             | "--group" => {
@@ -56,22 +60,33 @@ fn parse_args() -> Result<Args, String> {
                     .cloned()
                     .ok_or(format!("{flag} is required without --outputs"))
             };
+            let sign_in = if oidc {
+                SignInTarget::Oidc {
+                    reported_redirect: None,
+                }
+            } else {
+                SignInTarget::Cognito(CognitoTarget {
+                    user_pool_id: name("--user-pool-id")?,
+                    client_id: name("--client-id")?,
+                    group: doctor::target::DEFAULT_GROUP.to_owned(),
+                })
+            };
             Target {
-                user_pool_id: name("--user-pool-id")?,
-                client_id: name("--client-id")?,
                 workforce_name: name("--workforce-name")?,
                 workteam_name: None,
-                group: doctor::target::DEFAULT_GROUP.to_owned(),
                 reported_portal: None,
                 task_topic: None,
+                sign_in,
             }
         }
     };
     if let Some(team) = names.get("--workteam-name") {
         target.workteam_name = Some(team.clone());
     }
-    if let Some(group) = names.get("--group") {
-        target.group = group.clone();
+    if let (Some(group), SignInTarget::Cognito(cognito)) =
+        (names.get("--group"), &mut target.sign_in)
+    {
+        cognito.group = group.clone();
     }
     Ok(Args { target, region })
 }
@@ -95,11 +110,16 @@ async fn main() -> ExitCode {
     }
     let config = loader.load().await;
     let target = &args.target;
+    let sign_in = match &target.sign_in {
+        SignInTarget::Cognito(cognito) => format!(
+            "user pool {}, app client {}",
+            cognito.user_pool_id, cognito.client_id
+        ),
+        SignInTarget::Oidc { .. } => "OIDC sign-in".to_owned(),
+    };
     println!(
-        "workforce-doctor: workforce {:?}, user pool {}, app client {}, Region {}\n",
+        "workforce-doctor: workforce {:?}, {sign_in}, Region {}\n",
         target.workforce_name,
-        target.user_pool_id,
-        target.client_id,
         config
             .region()
             .map_or("(none: set AWS_REGION or --region)", |r| r.as_ref())

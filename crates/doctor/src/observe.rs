@@ -1,7 +1,7 @@
 //! The reads, one small fn per call, reduced to plain data for the checks.
 //! Nothing here changes anything.
 
-use crate::target::Target;
+use crate::target::{SignInTarget, Target};
 use aws_rules::aws_detail;
 use aws_rules::sagemaker::{Observed, ObservedTeam};
 use aws_sdk_cognitoidentityprovider as cognito;
@@ -107,25 +107,33 @@ impl Clients {
 
     /// Everything the checks look at. The pool and the client must exist;
     /// the rest may be missing, which the checks then report.
+    /// For an OIDC workforce only the workforce and the team.
     pub async fn snapshot(&self, target: &Target) -> Result<Snapshot, ReadError> {
-        let (pool, pool_arn) = self.pool(&target.user_pool_id).await?;
-        let domain = match &pool.domain {
-            Some(domain) => self.domain(domain).await?,
-            None => None,
-        };
-        Ok(Snapshot {
+        let seen = Snapshot {
             workforce: self.workforce(&target.workforce_name).await?,
             team: match &target.workteam_name {
                 Some(name) => self.team(name).await?,
                 None => None,
             },
+            ..Snapshot::default()
+        };
+        let SignInTarget::Cognito(cognito) = &target.sign_in else {
+            return Ok(seen);
+        };
+        let (pool, pool_arn) = self.pool(&cognito.user_pool_id).await?;
+        let domain = match &pool.domain {
+            Some(domain) => self.domain(domain).await?,
+            None => None,
+        };
+        Ok(Snapshot {
             client: self
-                .app_client(&target.user_pool_id, &target.client_id)
+                .app_client(&cognito.user_pool_id, &cognito.client_id)
                 .await?,
             domain,
             web_acl: self.web_acl(&pool_arn).await?,
-            users: self.users(&target.user_pool_id, &target.group).await?,
+            users: self.users(&cognito.user_pool_id, &cognito.group).await?,
             pool,
+            ..seen
         })
     }
 

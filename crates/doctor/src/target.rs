@@ -5,17 +5,35 @@ use serde_json::Value;
 /// The deployed stack's parts the doctor reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    pub user_pool_id: String,
-    pub client_id: String,
     pub workforce_name: String,
     /// The work team (from the `WorkteamArn` output, or given).
     pub workteam_name: Option<String>,
-    /// The Cognito group whose members are the team.
-    pub group: String,
     /// The portal URL the stack reports (its `PortalUrl` output), if known.
     pub reported_portal: Option<String>,
     /// The stack's task-notification topic (its `TaskTopicArn` output).
     pub task_topic: Option<String>,
+    pub sign_in: SignInTarget,
+}
+
+/// How the workforce's workers sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInTarget {
+    Cognito(CognitoTarget),
+    /// The team's own OIDC identity provider, which the doctor cannot read:
+    /// only what the stack reported to register there.
+    Oidc {
+        /// The `OidcRedirectUrl` output.
+        reported_redirect: Option<String>,
+    },
+}
+
+/// A Cognito workforce's pool, app client and workers' group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CognitoTarget {
+    pub user_pool_id: String,
+    pub client_id: String,
+    /// The Cognito group whose members are the team.
+    pub group: String,
 }
 
 /// The group the template makes (its `WorkerGroup`).
@@ -26,7 +44,7 @@ pub enum TargetError {
     #[error("the outputs are not JSON: {0}")]
     NotJson(String),
     #[error(
-        "the outputs have no {0}: give the stack's outputs (`sam list stack-outputs --output json`, or `aws cloudformation describe-stacks`), or --user-pool-id, --client-id and --workforce-name"
+        "the outputs have no {0}: give the stack's outputs (`sam list stack-outputs --output json`, or `aws cloudformation describe-stacks`), or --workforce-name with --user-pool-id and --client-id (or --oidc)"
     )]
     Missing(&'static str),
 }
@@ -48,16 +66,26 @@ impl Target {
                 .filter(|value| !value.is_empty())
                 .ok_or(TargetError::Missing(key))
         };
+        // An OIDC stack has no pool: its outputs say what the IdP needs.
+        let sign_in = match (get("UserPoolId"), get("OidcRedirectUrl")) {
+            (Err(missing), Err(_)) => return Err(missing),
+            (Err(_), Ok(redirect)) => SignInTarget::Oidc {
+                reported_redirect: Some(redirect),
+            },
+            (Ok(user_pool_id), _) => SignInTarget::Cognito(CognitoTarget {
+                user_pool_id,
+                client_id: get("UserPoolClientId")?,
+                group: DEFAULT_GROUP.to_owned(),
+            }),
+        };
         Ok(Self {
-            user_pool_id: get("UserPoolId")?,
-            client_id: get("UserPoolClientId")?,
             workforce_name: get("WorkforceName")?,
             workteam_name: get("WorkteamArn")
                 .ok()
                 .and_then(|arn| arn.rsplit('/').next().map(str::to_owned)),
-            group: DEFAULT_GROUP.to_owned(),
             reported_portal: get("PortalUrl").ok(),
             task_topic: get("TaskTopicArn").ok(),
+            sign_in,
         })
     }
 }
@@ -109,13 +137,15 @@ mod tests {
 
     fn expected() -> Target {
         Target {
-            user_pool_id: POOL.into(),
-            client_id: "client1".into(),
             workforce_name: "labelers".into(),
             workteam_name: Some("labelers-team".into()),
-            group: DEFAULT_GROUP.into(),
             reported_portal: Some("https://x.labeling.us-east-1.sagemaker.aws".into()),
             task_topic: None,
+            sign_in: SignInTarget::Cognito(CognitoTarget {
+                user_pool_id: POOL.into(),
+                client_id: "client1".into(),
+                group: DEFAULT_GROUP.into(),
+            }),
         }
     }
 
@@ -137,6 +167,26 @@ mod tests {
         assert_eq!(Target::from_outputs(map).unwrap(), expected());
         let local = format!(r#"{{"session": "s", "stack": {}}}"#, map);
         assert_eq!(Target::from_outputs(&local).unwrap(), expected());
+    }
+
+    #[test]
+    fn an_oidc_stacks_outputs_have_no_pool_but_a_redirect_url() {
+        let outputs = r#"{"WorkforceName": "labelers",
+            "PortalUrl": "https://x.labeling.us-east-1.sagemaker.aws",
+            "OidcRedirectUrl": "https://x.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse"}"#;
+        let target = Target::from_outputs(outputs).unwrap();
+        assert_eq!(
+            target.sign_in,
+            SignInTarget::Oidc {
+                reported_redirect: Some(
+                    "https://x.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse".into()
+                )
+            }
+        );
+        assert_eq!(
+            Target::from_outputs(r#"{"WorkforceName": "labelers"}"#),
+            Err(TargetError::Missing("UserPoolId"))
+        );
     }
 
     #[test]
