@@ -29,7 +29,8 @@ pub enum LoadError {
     Invalid { at: String, problem: String },
 }
 
-/// Functions whose short form `!Name` stands for `Fn::Name`.
+/// Functions whose short form `!Name` stands for `Fn::Name` (the last
+/// six only in a template's Rules).
 const FN_TAGS: &[&str] = &[
     "And",
     "Base64",
@@ -48,6 +49,12 @@ const FN_TAGS: &[&str] = &[
     "Sub",
     "ToJsonString",
     "Transform",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "RefAll",
+    "ValueOf",
+    "ValueOfAll",
 ];
 
 /// Parses one CloudFormation YAML document into long-form JSON.
@@ -230,7 +237,8 @@ mod tests {
              c: !If [Cond, !Base64 x, !FindInMap [M, K, V]]\n\
              d: !And [!Equals [a, b], !Not [!Or [!Condition C, !Condition D]]]\n\
              e: !Cidr [!Select [0, !GetAZs ''], 6, 5]\n\
-             f: !ImportValue shared-vpc\n",
+             f: !ImportValue shared-vpc\n\
+             g: !Not [!Contains [!Ref Groups, '']]\n",
         );
         assert_eq!(
             template,
@@ -241,7 +249,8 @@ mod tests {
                 "d": {"Fn::And": [{"Fn::Equals": ["a", "b"]},
                                   {"Fn::Not": [{"Fn::Or": [{"Condition": "C"}, {"Condition": "D"}]}]}]},
                 "e": {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAZs": ""}]}, 6, 5]},
-                "f": {"Fn::ImportValue": "shared-vpc"}
+                "f": {"Fn::ImportValue": "shared-vpc"},
+                "g": {"Fn::Not": [{"Fn::Contains": [{"Ref": "Groups"}, ""]}]}
             })
         );
     }

@@ -1,5 +1,6 @@
 //! A small client for the emulators' wire protocols: awsJson1_1 (Cognito,
-//! CloudWatch Logs, WAFv2, SageMaker) and the query protocol (IAM, SNS).
+//! CloudWatch Logs, WAFv2, SageMaker, Secrets Manager) and the query
+//! protocol (IAM, SNS).
 //!
 //! Why not the service SDKs: CloudFormation properties are, almost member
 //! for member, the API request shapes, so sending them as JSON keeps the
@@ -64,6 +65,12 @@ pub const SSM: Service = Service {
     signing_name: "ssm",
     sagemaker: false,
 };
+pub const SECRETS_MANAGER: Service = Service {
+    name: "Secrets Manager",
+    target_prefix: "secretsmanager",
+    signing_name: "secretsmanager",
+    sagemaker: false,
+};
 pub const SAGEMAKER: Service = Service {
     name: "SageMaker",
     target_prefix: "SageMaker",
@@ -93,7 +100,7 @@ pub const SNS: QueryService = QueryService {
 /// Where the emulators listen.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Endpoints {
-    /// moto: Cognito, SSM, IAM, CloudWatch Logs, WAFv2, SNS.
+    /// moto: Cognito, SSM, IAM, CloudWatch Logs, WAFv2, SNS, Secrets Manager.
     pub moto: String,
     /// The project's SageMaker emulator.
     pub sagemaker: String,
@@ -134,6 +141,23 @@ impl LocalAws {
             sagemaker,
             endpoints,
         })
+    }
+}
+
+/// A secret's ARN and the id of the version just written (no value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretVersion {
+    pub arn: String,
+    pub version_id: String,
+}
+
+impl SecretVersion {
+    fn from_answer(answer: &Value) -> Self {
+        let text = |key: &str| answer[key].as_str().unwrap_or_default().to_owned();
+        Self {
+            arn: text("ARN"),
+            version_id: text("VersionId"),
+        }
     }
 }
 
@@ -227,6 +251,69 @@ impl Client {
             .map(str::to_owned)
             .unwrap_or_else(|| document.to_string());
         Err(failed(code, message))
+    }
+
+    /// Creates the Secrets Manager secret `name` holding `value` (as its
+    /// SecretString); a secret of that name that exists gets `value` as its
+    /// new current version instead (PutSecretValue, as a rotation does).
+    /// The value goes to moto and nowhere else: it is never logged or
+    /// returned, and an error names the secret, never the value.
+    pub async fn put_secret(&self, name: &str, value: &str) -> Result<SecretVersion, AwsError> {
+        let created = self
+            .json(
+                SECRETS_MANAGER,
+                "CreateSecret",
+                serde_json::json!({
+                    "Name": name,
+                    "SecretString": value,
+                    "ClientRequestToken": local_aws::harness::new_request_id(),
+                }),
+            )
+            .await;
+        match created {
+            Ok(answer) => Ok(SecretVersion::from_answer(&answer)),
+            Err(error) if error.code == "ResourceExistsException" => {
+                self.put_secret_value(name, value).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// PutSecretValue: `value` becomes the current version of the secret
+    /// `secret_id` (name or ARN).
+    pub async fn put_secret_value(
+        &self,
+        secret_id: &str,
+        value: &str,
+    ) -> Result<SecretVersion, AwsError> {
+        let answer = self
+            .json(
+                SECRETS_MANAGER,
+                "PutSecretValue",
+                serde_json::json!({
+                    "SecretId": secret_id,
+                    "SecretString": value,
+                    "ClientRequestToken": local_aws::harness::new_request_id(),
+                }),
+            )
+            .await?;
+        Ok(SecretVersion::from_answer(&answer))
+    }
+
+    /// The ARN of the secret `secret_id` (name or ARN), if it exists.
+    pub async fn secret_arn(&self, secret_id: &str) -> Result<Option<String>, AwsError> {
+        let described = self
+            .json(
+                SECRETS_MANAGER,
+                "DescribeSecret",
+                serde_json::json!({"SecretId": secret_id}),
+            )
+            .await;
+        match described {
+            Ok(answer) => Ok(answer["ARN"].as_str().map(str::to_owned)),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     /// An IAM query-protocol call; returns the XML response text.

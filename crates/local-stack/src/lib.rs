@@ -11,6 +11,7 @@ pub mod engine;
 pub mod faults;
 pub mod graph;
 pub mod lifecycle;
+pub mod oidc;
 pub mod params;
 pub mod plan;
 pub mod progress;

@@ -7,6 +7,12 @@
 //! in `<state-dir>/stack.json`, the emulators' address in
 //! `<state-dir>/emulators.json`. `env` prints the shell settings that point
 //! any AWS tool (the AWS CLI, `workforce-doctor`) at those emulators.
+//!
+//! `--oidc` deploys the OIDC variant (IdentityProvider OIDC) with demo IdP
+//! settings and a demo client secret created in the local Secrets Manager;
+//! `--rotate-oidc-secret` writes a new value into that secret and sets
+//! OidcClientSecretVersion to its version id. The secret's value is never
+//! printed or stored (see `local_stack::oidc`).
 
 use local_aws::sagemaker::EmulatorOptions;
 use local_stack::aws::{Endpoints, LocalAws};
@@ -19,10 +25,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: local-stack [demo|create|update|delete|status|stop|env] [--param K=V]... \
+const USAGE: &str =
+    "usage: local-stack [demo|create|update|delete|status|stop|env] [--param K=V]... \
 [--template template.yaml] [--config-env default | --no-config] [--config-file samconfig.toml] \
 [--stack-name NAME] [--bin-dir target/debug] [--state-dir .local] [--quiet] \
-[--retain-resources LOGICAL_ID[,...]] (delete of a stack in DELETE_FAILED only)";
+[--oidc] [--rotate-oidc-secret] \
+[--retain-resources LOGICAL_ID[,...]] (delete of a stack in DELETE_FAILED only)
+
+--oidc: IdentityProvider=OIDC with demo IdP settings and a demo client secret in the \
+local Secrets Manager (its value is never shown); --param overrides any of them. \
+--rotate-oidc-secret: a new value for that secret, sent to the workforce (update).";
 
 /// The demo's update: another user, a CIDR restriction, tags, task
 /// notifications by email, new invitation text.
@@ -33,6 +45,14 @@ const DEMO_UPDATE: &[&str] = &[
     "Tags=team=labeling,cost-center=42",
     "TaskNotifications=email",
     "InviteEmailMessage=Welcome to the labeling team!<br>Username: {username}<br>Temporary password: {####}<br>",
+];
+/// The OIDC demo's update (`--oidc`): another IdP group (the team is
+/// recreated under the same ARN), the secret rotated, a CIDR restriction,
+/// tags.
+const DEMO_OIDC_UPDATE: &[&str] = &[
+    "OidcGroups=labelers,reviewers",
+    "SourceIpCidrs=203.0.113.0/24",
+    "Tags=team=labeling,cost-center=42",
 ];
 
 #[derive(Serialize, Deserialize)]
@@ -54,6 +74,10 @@ struct Args {
     state_dir: PathBuf,
     /// `delete --retain-resources`.
     retain: Vec<String>,
+    /// `--oidc`: the OIDC variant with demo IdP settings and secret.
+    oidc: bool,
+    /// `--rotate-oidc-secret`.
+    rotate_oidc_secret: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -77,6 +101,8 @@ fn parse_args() -> Result<Args, String> {
     let mut config_env = Some("default".to_owned());
     let mut params = Vec::new();
     let mut retain = Vec::new();
+    let mut oidc = false;
+    let mut rotate_oidc_secret = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
@@ -89,6 +115,8 @@ fn parse_args() -> Result<Args, String> {
             "--bin-dir" => options.bin_dir = value(&arg)?.into(),
             "--state-dir" => state_dir = value(&arg)?.into(),
             "--quiet" => options.quiet = true,
+            "--oidc" => oidc = true,
+            "--rotate-oidc-secret" => rotate_oidc_secret = true,
             "--retain-resources" => retain.extend(
                 value(&arg)?
                     .split(',')
@@ -111,11 +139,23 @@ fn parse_args() -> Result<Args, String> {
             "--retain-resources is an option of delete\n{USAGE}"
         ));
     }
+    if oidc && !["demo", "create", "update"].contains(&command.as_str()) {
+        return Err(format!(
+            "--oidc is an option of demo, create and update\n{USAGE}"
+        ));
+    }
+    if rotate_oidc_secret && command != "update" {
+        return Err(format!(
+            "--rotate-oidc-secret is an option of update\n{USAGE}"
+        ));
+    }
     Ok(Args {
         command,
         options,
         state_dir,
         retain,
+        oidc,
+        rotate_oidc_secret,
     })
 }
 
@@ -149,6 +189,20 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The overrides of `--oidc` / `--rotate-oidc-secret` (none without them).
+async fn oidc_overrides(
+    endpoints: &Endpoints,
+    stack: &str,
+    settings: bool,
+    rotate: bool,
+) -> Result<BTreeMap<String, String>, RunError> {
+    let aws = local_stack::aws::Client::new(endpoints.clone())
+        .map_err(|e| RunError::Other(format!("cannot build an HTTP client: {e}")))?;
+    local_stack::oidc::overrides(&aws, stack, settings, rotate)
+        .await
+        .map_err(|e| RunError::Other(format!("the demo OIDC client secret: {e}")))
+}
+
 async fn start_emulators() -> Result<LocalAws, RunError> {
     LocalAws::start(EmulatorOptions {
         settle_after: Duration::from_secs(1),
@@ -175,14 +229,30 @@ async fn demo(args: &Args) -> Result<(), RunError> {
     let name = local_stack::stack_name(options)?;
     let mut state = StackState::new(&name);
     let progress = Progress::new(options.quiet);
-    let steps: [(Command, &str, &[&str]); 3] = [
-        (Command::Create, "create", DEMO_CREATE),
-        (Command::Update, "update", DEMO_UPDATE),
-        (Command::Delete, "delete", &[]),
-    ];
+    let steps: [(Command, &str, &[&str]); 3] = if args.oidc {
+        [
+            (Command::Create, "create", &[]),
+            (Command::Update, "update", DEMO_OIDC_UPDATE),
+            (Command::Delete, "delete", &[]),
+        ]
+    } else {
+        [
+            (Command::Create, "create", DEMO_CREATE),
+            (Command::Update, "update", DEMO_UPDATE),
+            (Command::Delete, "delete", &[]),
+        ]
+    };
     for (command, label, demo_params) in steps {
         let mut step_options = options.clone();
         let mut overrides = local_stack::params::parse_overrides(demo_params.iter().copied())?;
+        // The OIDC demo: its settings and secret on create; on update a
+        // rotated secret (the other settings are kept from the create).
+        let (settings, rotate) = match command {
+            Command::Create => (args.oidc, false),
+            Command::Update => (false, args.oidc),
+            _ => (false, false),
+        };
+        overrides.extend(oidc_overrides(&endpoints, &name, settings, rotate).await?);
         overrides.extend(options.overrides.clone());
         step_options.overrides = overrides;
         banner(options, &format!("{label} stack {name}"));
@@ -365,6 +435,20 @@ async fn step(args: &Args, command: Command) -> Result<(), RunError> {
         _ => StackState::new(&local_stack::stack_name(options)?),
     };
     let progress = Progress::new(options.quiet);
+    // Refused commands change nothing, the demo secret included.
+    let held: Vec<&str> = state.resources.keys().map(String::as_str).collect();
+    local_stack::lifecycle::check(&command, &state.name, &state.id, Some(&state.status), &held)?;
+    let mut options = options.clone();
+    let mut overrides = oidc_overrides(
+        &emulators.endpoints,
+        &state.name,
+        args.oidc,
+        args.rotate_oidc_secret,
+    )
+    .await?;
+    overrides.extend(std::mem::take(&mut options.overrides));
+    options.overrides = overrides;
+    let options = &options;
     let result = local_stack::run(
         command,
         &emulators.endpoints,

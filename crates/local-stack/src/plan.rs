@@ -237,6 +237,25 @@ pub fn plan(template: &Template, params: Map<String, Value>) -> Result<Plan, Pla
         Ok(())
     };
     for (logical_id, planned) in &resources {
+        // CloudFormation refuses the template: "Unresolved resource
+        // dependencies [X] in the Resources block of the template".
+        if let Some(missing) = planned
+            .depends_on
+            .iter()
+            .find(|d| !resources.contains_key(*d))
+        {
+            let problem = if expanded.section("Resources").contains_key(missing) {
+                format!(
+                    "DependsOn {missing}, whose Condition is false, so it is not created (Unresolved resource dependencies [{missing}])"
+                )
+            } else {
+                format!("DependsOn {missing}, which is not a resource of the template")
+            };
+            return Err(PlanError::Invalid {
+                at: format!("resource {logical_id}"),
+                problem,
+            });
+        }
         let mut deps = planned.depends_on.clone();
         check(
             &format!("resource {logical_id}"),
@@ -407,14 +426,14 @@ fn check_rules(template: &Template, params: &Map<String, Value>) -> Result<(), P
     for (rule, body) in template.section("Rules") {
         let mut no_conditions = |name: &str| Err(ResolveError::UnknownCondition(name.to_owned()));
         if let Some(condition) = body.get("RuleCondition") {
-            let applies = resolve::evaluate(condition, params, &mut no_conditions)
+            let applies = resolve::evaluate_rule(condition, params, &mut no_conditions)
                 .map_err(at(format!("rule {rule}")))?;
             if !applies {
                 continue;
             }
         }
         for assertion in body["Assertions"].as_array().into_iter().flatten() {
-            let holds = resolve::evaluate(&assertion["Assert"], params, &mut no_conditions)
+            let holds = resolve::evaluate_rule(&assertion["Assert"], params, &mut no_conditions)
                 .map_err(at(format!("rule {rule}")))?;
             if !holds {
                 return Err(PlanError::Rule {
@@ -664,6 +683,18 @@ Resources:
             .unwrap_err()
             .to_string();
         assert!(error.contains("A -> B -> A"), "{error}");
+
+        let template = Template::from_yaml(
+            "Conditions:\n  Never: !Equals [a, b]\nResources:\n  A: {Type: Custom::A, DependsOn: B}\n  B: {Type: Custom::B, Condition: Never}\n",
+        )
+        .unwrap();
+        let error = plan(&template, params::pseudo("s", "i"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("resource A: DependsOn B, whose Condition is false"),
+            "{error}"
+        );
 
         let template = Template::from_yaml(
             "Resources:\n  A: {Type: Custom::A, Properties: {B: !Ref Ghost}}\n",

@@ -3,9 +3,10 @@
 //!
 //! Supported: `Ref` (parameters, pseudo parameters, resources),
 //! `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Split`, `Fn::Select`, `Fn::If`,
-//! and in conditions and rules `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`
-//! and `Condition`. (`Fn::ForEach` is expanded before, by cfn-template.)
-//! Any other function is refused with its name.
+//! in conditions and rules `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`
+//! and `Condition`, and in rules only `Fn::Contains`, `Fn::EachMemberEquals`
+//! and `Fn::EachMemberIn`. (`Fn::ForEach` is expanded before, by
+//! cfn-template.) Any other function is refused with its name.
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -108,18 +109,38 @@ fn condition_named(
     visiting.push(name.to_owned());
     let value = {
         let mut lookup = |inner: &str| condition_named(inner, section, params, done, visiting);
-        evaluate(definition, params, &mut lookup)?
+        evaluate_in(definition, params, &mut lookup, false)?
     };
     visiting.pop();
     done.insert(name.to_owned(), value);
     Ok(value)
 }
 
-/// Evaluates a condition expression (also a Rules assertion).
+/// Evaluates a condition expression.
 pub fn evaluate(
     expression: &Value,
     params: &Map<String, Value>,
     condition: &mut dyn FnMut(&str) -> Result<bool, ResolveError>,
+) -> Result<bool, ResolveError> {
+    evaluate_in(expression, params, condition, false)
+}
+
+/// Evaluates a Rules assertion or RuleCondition: a condition expression
+/// that may also use the rule-specific functions `Fn::Contains`,
+/// `Fn::EachMemberEquals` and `Fn::EachMemberIn`.
+pub fn evaluate_rule(
+    expression: &Value,
+    params: &Map<String, Value>,
+    condition: &mut dyn FnMut(&str) -> Result<bool, ResolveError>,
+) -> Result<bool, ResolveError> {
+    evaluate_in(expression, params, condition, true)
+}
+
+fn evaluate_in(
+    expression: &Value,
+    params: &Map<String, Value>,
+    condition: &mut dyn FnMut(&str) -> Result<bool, ResolveError>,
+    rule: bool,
 ) -> Result<bool, ResolveError> {
     let Some(object) = expression.as_object() else {
         return match expression {
@@ -142,26 +163,56 @@ pub fn evaluate(
             .as_array()
             .ok_or_else(|| shape(function, "takes a list"))
     };
+    let empty = BTreeMap::new();
+    let no_resources = BTreeMap::new();
+    let scope = Scope {
+        params,
+        conditions: &empty,
+        resources: &no_resources,
+    };
+    // A list operand of a rule function: its items as text.
+    let texts = |operand: &Value| -> Result<Vec<String>, ResolveError> {
+        let value = resolve(operand, &scope)?.unwrap_or(Value::Null);
+        match value {
+            Value::Array(items) => Ok(items.iter().map(scalar_text).collect()),
+            other => Err(shape(function, format!("{other} is not a list"))),
+        }
+    };
+    let text = |operand: &Value| -> Result<String, ResolveError> {
+        Ok(scalar_text(
+            &resolve(operand, &scope)?.unwrap_or(Value::Null),
+        ))
+    };
     match function {
         "Fn::Equals" => match operands()?.as_slice() {
-            [a, b] => {
-                let empty = BTreeMap::new();
-                let no_resources = BTreeMap::new();
-                let scope = Scope {
-                    params,
-                    conditions: &empty,
-                    resources: &no_resources,
-                };
-                let a = resolve(a, &scope)?.unwrap_or(Value::Null);
-                let b = resolve(b, &scope)?.unwrap_or(Value::Null);
-                Ok(scalar_text(&a) == scalar_text(&b))
-            }
+            [a, b] => Ok(text(a)? == text(b)?),
             _ => Err(shape(function, "takes two values")),
+        },
+        "Fn::Contains" if rule => match operands()?.as_slice() {
+            [list, one] => {
+                let one = text(one)?;
+                Ok(texts(list)?.contains(&one))
+            }
+            _ => Err(shape(function, "takes [[Values], Value]")),
+        },
+        "Fn::EachMemberEquals" if rule => match operands()?.as_slice() {
+            [list, one] => {
+                let one = text(one)?;
+                Ok(texts(list)?.iter().all(|item| *item == one))
+            }
+            _ => Err(shape(function, "takes [[Values], Value]")),
+        },
+        "Fn::EachMemberIn" if rule => match operands()?.as_slice() {
+            [list, allowed] => {
+                let allowed = texts(allowed)?;
+                Ok(texts(list)?.iter().all(|item| allowed.contains(item)))
+            }
+            _ => Err(shape(function, "takes [[Values], [Allowed]]")),
         },
         "Fn::And" | "Fn::Or" => {
             let mut results = Vec::new();
             for operand in operands()? {
-                results.push(evaluate(operand, params, condition)?);
+                results.push(evaluate_in(operand, params, condition, rule)?);
             }
             Ok(if function == "Fn::And" {
                 results.iter().all(|r| *r)
@@ -170,7 +221,7 @@ pub fn evaluate(
             })
         }
         "Fn::Not" => match operands()?.as_slice() {
-            [one] => Ok(!evaluate(one, params, condition)?),
+            [one] => Ok(!evaluate_in(one, params, condition, rule)?),
             _ => Err(shape(function, "takes one condition")),
         },
         other => Err(ResolveError::Unsupported(other.to_owned())),
@@ -494,6 +545,45 @@ mod tests {
         let unsupported = json!({"A": {"Fn::Contains": [["a"], "a"]}});
         let error = conditions(unsupported.as_object().unwrap(), &params()).unwrap_err();
         assert!(error.to_string().contains("Fn::Contains"), "{error}");
+    }
+
+    #[test]
+    fn rule_functions_hold_in_rules_only() {
+        let params = params();
+        let mut none = |name: &str| Err(ResolveError::UnknownCondition(name.to_owned()));
+        let rule = |expression: Value, none: &mut dyn FnMut(&str) -> Result<bool, ResolveError>| {
+            evaluate_rule(&expression, &params, none)
+        };
+        // An empty list parameter is [""]: "no empty item" means "given".
+        let given = |list: &str| json!({"Fn::Not": [{"Fn::Contains": [{"Ref": list}, ""]}]});
+        assert!(!rule(given("Emails"), &mut none).unwrap());
+        assert!(rule(given("Cidrs"), &mut none).unwrap());
+        assert!(
+            rule(
+                json!({"Fn::EachMemberIn": [{"Ref": "Cidrs"}, ["10.0.0.0/8", "192.168.0.0/16", "x"]]}),
+                &mut none
+            )
+            .unwrap()
+        );
+        assert!(
+            !rule(
+                json!({"Fn::EachMemberEquals": [{"Ref": "Cidrs"}, "10.0.0.0/8"]}),
+                &mut none
+            )
+            .unwrap()
+        );
+        assert!(
+            rule(
+                json!({"Fn::And": [{"Fn::Equals": [{"Ref": "Plan"}, "PLUS"]}, {"Fn::Contains": [["a", "b"], "b"]}]}),
+                &mut none
+            )
+            .unwrap()
+        );
+        let error = rule(json!({"Fn::Contains": ["a", "a"]}), &mut none).unwrap_err();
+        assert!(error.to_string().contains("not a list"), "{error}");
+        // Not in conditions, as in CloudFormation.
+        let error = evaluate(&given("Cidrs"), &params, &mut none).unwrap_err();
+        assert_eq!(error, ResolveError::Unsupported("Fn::Contains".into()));
     }
 
     fn resources() -> BTreeMap<String, Offered> {

@@ -8,7 +8,7 @@ use local_stack::engine::StackState;
 use local_stack::progress::Progress;
 use local_stack::{Command, Options};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tokio::sync::OnceCell;
 
 /// The function binaries, built in this profile (once per test binary). The
@@ -1485,6 +1485,7 @@ fn template_with_native_client() -> String {
     let end = text.find("  CognitoDomainPrefix:").unwrap();
     let native = "  UserPoolClient:
     Type: AWS::Cognito::UserPoolClient
+    Condition: UseCognito
     Properties:
       UserPoolId: !Ref UserPool
       ClientName: sagemaker-labeling-portal
@@ -1501,7 +1502,9 @@ fn template_with_native_client() -> String {
 
 ";
     let edited = format!("{}{native}{}", &text[..start], &text[end..]);
-    edited.replace("!Ref AppClient\n", "!Ref UserPoolClient\n")
+    edited
+        .replace("!Ref AppClient\n", "!Ref UserPoolClient\n")
+        .replace("!Ref AppClient,", "!Ref UserPoolClient,")
 }
 
 fn write_template(label: &str, text: &str) -> PathBuf {
@@ -1782,4 +1785,362 @@ async fn task_notifications_reach_the_team_and_the_workers_and_go_when_turned_of
     assert!(!topics.contains(&topic), "{topics:?}");
     assert!(subscribed.is_empty(), "{subscribed:?}");
     assert!(!state.outputs.contains_key("TaskTopicArn"));
+}
+
+/// An IdP that does not exist: the emulator never calls it.
+const OIDC_SETTINGS: &[&str] = &[
+    "IdentityProvider=OIDC",
+    "OidcClientId=portal-client",
+    "OidcIssuer=https://idp.example.com",
+    "OidcAuthorizationEndpoint=https://idp.example.com/oauth2/authorize",
+    "OidcTokenEndpoint=https://idp.example.com/oauth2/token",
+    "OidcUserInfoEndpoint=https://idp.example.com/oauth2/userinfo",
+    "OidcLogoutEndpoint=https://idp.example.com/logout",
+    "OidcJwksUri=https://idp.example.com/.well-known/jwks.json",
+    "OidcGroups=labelers",
+];
+
+/// The IdP groups of the work team, as DescribeWorkteam shows them.
+async fn oidc_groups(sagemaker: &aws_sdk_sagemaker::Client, team: &str) -> Vec<String> {
+    let described = sagemaker
+        .describe_workteam()
+        .workteam_name(team)
+        .send()
+        .await
+        .unwrap();
+    let team = described.workteam().unwrap();
+    assert_eq!(team.member_definitions().len(), 1, "{team:?}");
+    let member = &team.member_definitions()[0];
+    assert!(member.cognito_member_definition().is_none(), "{member:?}");
+    let mut groups = member
+        .oidc_member_definition()
+        .map(|definition| definition.groups().to_vec())
+        .unwrap_or_default();
+    groups.sort();
+    groups
+}
+
+/// Every place a run leaves text behind: the stack's state (what
+/// `.local/stack.json` holds), its summary, the events and the requests
+/// sent to the functions, and the functions' logs.
+async fn traces(emu: &Emulators, state: &StackState, progress: &Progress, logs: &Path) -> String {
+    let mut all = serde_json::to_string(state).unwrap();
+    all.push_str(&local_stack::summary(&emu.endpoints, state).await.unwrap());
+    all.push_str(&format!("{:?}", progress.events()));
+    all.push_str(&serde_json::to_string(&progress.requests()).unwrap());
+    for entry in std::fs::read_dir(logs).unwrap() {
+        all.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    all
+}
+
+/// `IdentityProvider=OIDC`: no Cognito at all; the workforce gets the
+/// IdP's OidcConfig with the client secret the function reads from Secrets
+/// Manager, the team is made of IdP groups, and the outputs are what the
+/// IdP's administrator registers. The secret shows nowhere. A rotated
+/// secret (OidcClientSecretVersion) and new groups are changed in place,
+/// the team keeping its ARN; the delete leaves nothing.
+#[tokio::test]
+async fn an_oidc_workforce_has_no_cognito_and_never_shows_its_secret() {
+    let emu = emulators().await;
+    let aws = local_stack::aws::Client::new(emu.endpoints.clone()).unwrap();
+    let secret = local_stack::oidc::random_secret();
+    let written = aws
+        .put_secret("lifecycle-test/oidc-client-secret", &secret)
+        .await
+        .unwrap();
+    assert!(
+        written.arn.starts_with("arn:aws:secretsmanager:"),
+        "{written:?}"
+    );
+    let logs = std::env::temp_dir().join(format!(
+        "local-stack-oidc-{}",
+        local_aws::harness::new_request_id()
+    ));
+    let arn_param = format!("OidcClientSecretArn={}", written.arn);
+    let with = |extra: &[&str]| {
+        let mut params: Vec<&str> = OIDC_SETTINGS.to_vec();
+        params.push(&arn_param);
+        params.extend_from_slice(extra);
+        params.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run_options = |params: Vec<String>| {
+        let logs = logs.clone();
+        async move {
+            let params: Vec<&str> = params.iter().map(String::as_str).collect();
+            Options {
+                log_dir: Some(logs),
+                ..options(template(), &params).await
+            }
+        }
+    };
+    let config = emu.moto.sdk_config().await;
+    let cognito = cognito::Client::new(&config);
+    let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
+    let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let progress = Progress::new(true);
+
+    // create
+    let mut state = StackState::new("lifecycle-test");
+    let create = run_options(with(&[])).await;
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    assert_eq!(state.status, "CREATE_COMPLETE");
+
+    let live = emu.sagemaker.workforces();
+    assert_eq!(live.len(), 1, "{live:?}");
+    let workforce = &live[0];
+    assert_eq!(workforce["WorkforceName"], "labeling-workforce");
+    assert!(workforce["CognitoConfig"].is_null(), "{workforce}");
+    let oidc = &workforce["OidcConfig"];
+    assert_eq!(oidc["ClientId"], "portal-client", "{workforce}");
+    assert_eq!(oidc["Issuer"], "https://idp.example.com");
+    assert_eq!(oidc["LogoutEndpoint"], "https://idp.example.com/logout");
+    assert_eq!(oidc["Scope"], "openid email profile");
+    assert_eq!(
+        emu.sagemaker
+            .oidc_client_secret("labeling-workforce")
+            .as_deref(),
+        Some(secret.as_str())
+    );
+    let team_arn = output(&state, "WorkteamArn");
+    let team_name = team_arn.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(team_name, "labeling-workforce-team");
+    assert_eq!(oidc_groups(&sagemaker, &team_name).await, ["labelers"]);
+
+    // No Cognito, no domain prefix, no Cognito-only function.
+    let pools = cognito
+        .list_user_pools()
+        .max_results(60)
+        .send()
+        .await
+        .unwrap();
+    assert!(pools.user_pools().is_empty(), "{pools:?}");
+    let parameters = aws_sdk_ssm::Client::new(&config)
+        .describe_parameters()
+        .send()
+        .await
+        .unwrap();
+    assert!(parameters.parameters().is_empty(), "{parameters:?}");
+    for (id, deployed) in &state.resources {
+        assert!(
+            !deployed.resource_type.starts_with("AWS::Cognito::")
+                && !deployed.resource_type.starts_with("AWS::WAFv2::"),
+            "{id} ({}) is Cognito's",
+            deployed.resource_type
+        );
+    }
+    for id in [
+        "AppClientFunction",
+        "DomainPrefixFunction",
+        "InvitationMessageFunction",
+    ] {
+        assert!(!state.resources.contains_key(id), "{id}");
+    }
+
+    // The outputs: the portal, and what the IdP's administrator registers.
+    let portal = output(&state, "PortalUrl");
+    assert!(portal.starts_with("https://"), "{portal}");
+    assert_eq!(
+        output(&state, "OidcRedirectUrl"),
+        format!("{portal}/oauth2/idpresponse")
+    );
+    assert!(output(&state, "OidcRedirectUrl").ends_with("/oauth2/idpresponse"));
+    assert_eq!(output(&state, "OidcSignOutUrl"), format!("{portal}/logout"));
+    for cognito_only in ["UserPoolId", "UserPoolClientId", "LoginUrl", "DomainPrefix"] {
+        assert!(
+            !state.outputs.contains_key(cognito_only),
+            "{cognito_only}: {:?}",
+            state.outputs
+        );
+    }
+    let seen = traces(&emu, &state, &progress, &logs).await;
+    assert!(seen.contains(&written.arn), "the traces are read");
+    assert!(!seen.contains(&secret), "the client secret shows");
+
+    // update: a rotated secret (same ARN, new version) and another group.
+    let rotated = local_stack::oidc::random_secret();
+    let put = aws.put_secret_value(&written.arn, &rotated).await.unwrap();
+    assert_eq!(put.arn, written.arn);
+    let update = run_options(with(&[
+        "OidcClientSecretVersion=2",
+        "OidcGroups=labelers,reviewers",
+    ]))
+    .await;
+    let updated = local_stack::run(
+        Command::Update,
+        &emu.endpoints,
+        &update,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(updated.is_ok(), "{updated:?}");
+    assert_eq!(state.status, "UPDATE_COMPLETE");
+    assert_eq!(
+        emu.sagemaker
+            .oidc_client_secret("labeling-workforce")
+            .as_deref(),
+        Some(rotated.as_str()),
+        "the rotated secret reached the workforce"
+    );
+    assert_eq!(output(&state, "WorkteamArn"), team_arn, "same team ARN");
+    assert_eq!(output(&state, "PortalUrl"), portal, "updated in place");
+    let listed = teams(&sagemaker).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].1, team_arn);
+    assert_eq!(
+        oidc_groups(&sagemaker, &team_name).await,
+        ["labelers", "reviewers"]
+    );
+    let seen = traces(&emu, &state, &progress, &logs).await;
+    assert!(!seen.contains(&secret), "the first client secret shows");
+    assert!(!seen.contains(&rotated), "the rotated client secret shows");
+
+    // delete
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &update,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert!(emu.sagemaker.workforces().is_empty());
+    assert!(teams(&sagemaker).await.is_empty());
+    let seen = traces(&emu, &state, &progress, &logs).await;
+    assert!(!seen.contains(&secret) && !seen.contains(&rotated));
+    std::fs::remove_dir_all(&logs).unwrap();
+}
+
+/// With OIDC the rule names every setting it needs, before anything is
+/// created; Cognito needs none of them.
+#[test]
+fn an_oidc_stack_without_its_settings_is_refused_by_the_rule() {
+    let template = cfn_template::Template::from_path(template()).unwrap();
+    let plan = |params: &[&str]| {
+        let overrides = local_stack::params::parse_overrides(params.iter().copied()).unwrap();
+        let mut values =
+            local_stack::params::resolve(template.section("Parameters"), &overrides).unwrap();
+        values.extend(local_stack::params::pseudo("st", "arn:st"));
+        local_stack::plan::plan(&template, values)
+    };
+    let error = plan(&["IdentityProvider=OIDC"]).unwrap_err().to_string();
+    assert!(error.contains("rule OidcSettingsWithOidc"), "{error}");
+    for name in ["OidcClientId", "OidcClientSecretArn", "OidcJwksUri"] {
+        assert!(error.contains(name), "{name}: {error}");
+    }
+    let arn = "OidcClientSecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf";
+    let mut params: Vec<&str> = OIDC_SETTINGS
+        .iter()
+        .copied()
+        .filter(|p| !p.starts_with("OidcGroups="))
+        .collect();
+    params.push(arn);
+    let error = plan(&params).unwrap_err().to_string();
+    assert!(error.contains("OidcGroups"), "{error}");
+    params.push("OidcGroups=labelers");
+    let planned = plan(&params).unwrap();
+    assert!(!planned.resources.contains_key("UserPool"));
+    assert!(planned.resources.contains_key("Workforce"));
+    // Cognito (the default) plans without any OIDC setting.
+    let planned = plan(&[]).unwrap();
+    assert!(planned.resources.contains_key("UserPool"));
+    assert!(!planned.outputs.contains_key("OidcRedirectUrl"));
+}
+
+/// Switching IdentityProvider replaces the workforce (SageMaker cannot
+/// change its kind): Cognito -> OIDC deletes every Cognito resource in the
+/// cleanup phase, and back again builds them anew; the team keeps its name
+/// and so its ARN throughout.
+#[tokio::test]
+async fn switching_the_identity_provider_replaces_the_workforce_and_its_kind() {
+    let emu = emulators().await;
+    let aws = local_stack::aws::Client::new(emu.endpoints.clone()).unwrap();
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
+    let progress = Progress::new(true);
+    let mut state = created_with(&emu, &progress, &["InvitedUserEmails=alice@example.com"]).await;
+    let team_arn = output(&state, "WorkteamArn");
+    let cognito_portal = output(&state, "PortalUrl");
+
+    let secret = local_stack::oidc::random_secret();
+    let written = aws
+        .put_secret("lifecycle-test/switch", &secret)
+        .await
+        .unwrap();
+    let arn_param = format!("OidcClientSecretArn={}", written.arn);
+    let mut oidc: Vec<&str> = OIDC_SETTINGS.to_vec();
+    oidc.push(&arn_param);
+    updated(&emu, &progress, &mut state, &oidc).await;
+    let live = emu.sagemaker.workforces();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert!(live[0]["CognitoConfig"].is_null(), "{live:?}");
+    assert_eq!(live[0]["OidcConfig"]["ClientId"], "portal-client");
+    assert_eq!(output(&state, "WorkteamArn"), team_arn);
+    // The outputs are the new workforce's portal, not the replaced one's.
+    let portal = format!("https://{}", live[0]["SubDomain"].as_str().unwrap());
+    assert_ne!(portal, cognito_portal);
+    assert_eq!(output(&state, "PortalUrl"), portal);
+    assert_eq!(
+        output(&state, "OidcRedirectUrl"),
+        format!("{portal}/oauth2/idpresponse")
+    );
+    assert!(!state.outputs.contains_key("UserPoolId"));
+    let pools = cognito
+        .list_user_pools()
+        .max_results(60)
+        .send()
+        .await
+        .unwrap();
+    assert!(pools.user_pools().is_empty(), "{pools:?}");
+    assert!(
+        state
+            .resources
+            .values()
+            .all(|d| !d.resource_type.starts_with("AWS::Cognito::")),
+        "{:?}",
+        state.resources.keys()
+    );
+
+    // And back: a new pool, client and invited user; the same team ARN.
+    updated(&emu, &progress, &mut state, &["IdentityProvider=Cognito"]).await;
+    let live = emu.sagemaker.workforces();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert!(live[0]["OidcConfig"].is_null(), "{live:?}");
+    assert_eq!(
+        live[0]["CognitoConfig"]["UserPool"],
+        output(&state, "UserPoolId").as_str()
+    );
+    assert_eq!(output(&state, "WorkteamArn"), team_arn);
+    assert!(!state.outputs.contains_key("OidcRedirectUrl"));
+    let pool = output(&state, "UserPoolId");
+    assert_eq!(group_members(&cognito, &pool).await, ["alice@example.com"]);
+    // The new portal reaches the outputs, the app client and the invitation.
+    let portal = format!("https://{}", live[0]["SubDomain"].as_str().unwrap());
+    assert_eq!(output(&state, "PortalUrl"), portal);
+    assert_eq!(
+        client_urls(&cognito, &pool, &output(&state, "UserPoolClientId")).await,
+        portal_urls_on_client(&portal)
+    );
+    assert!(invitation(&cognito, &pool).await.contains(&portal));
+
+    let delete = options(template(), &[]).await;
+    let deleted = local_stack::run(
+        Command::Delete,
+        &emu.endpoints,
+        &delete,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert!(emu.sagemaker.workforces().is_empty());
 }

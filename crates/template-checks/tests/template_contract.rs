@@ -6,11 +6,17 @@
 //!
 //! The contracts are the `CONTRACT` consts of the seven custom-resource
 //! function crates, so the template and the code cannot drift apart.
+//!
+//! The template builds one of two stacks (`IdentityProvider`: Cognito or
+//! OIDC), so each check runs on each variant as CloudFormation would see
+//! it: resources whose Condition is false left out, every `Fn::If` decided
+//! and `AWS::NoValue` dropped. A property given under `Fn::If` for one kind
+//! counts for that kind only.
 
 use cfn_template::{Reference, Template, references};
 use custom_resource::ResourceContract;
-use serde_json::Value;
-use std::collections::BTreeSet;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Binary (= crate) name and contract of each function.
 const FUNCTIONS: [(&str, ResourceContract); 7] = [
@@ -37,55 +43,301 @@ fn project_template() -> Template {
     Template::from_path(path).unwrap()
 }
 
-/// Everything wrong with the template's custom resources, one line each.
-fn contract_problems(template: &Template, functions: &[(&str, ResourceContract)]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let resources = match template.resources() {
-        Ok(resources) => resources,
-        Err(error) => return vec![error.to_string()],
+// ------------------------------------------------------------ variants
+
+/// Settings of an OIDC stack that the rule OidcSettingsWithOidc requires
+/// (samples: the conditions only test that they are given).
+const OIDC_SAMPLE: &[(&str, &str)] = &[
+    ("IdentityProvider", "OIDC"),
+    ("OidcClientId", "portal-client"),
+    (
+        "OidcClientSecretArn",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:oidc-AbCdEf",
+    ),
+    ("OidcIssuer", "https://idp.example.com"),
+    (
+        "OidcAuthorizationEndpoint",
+        "https://idp.example.com/authorize",
+    ),
+    ("OidcTokenEndpoint", "https://idp.example.com/token"),
+    ("OidcUserInfoEndpoint", "https://idp.example.com/userinfo"),
+    ("OidcLogoutEndpoint", "https://idp.example.com/logout"),
+    ("OidcJwksUri", "https://idp.example.com/jwks"),
+    ("OidcGroups", "labelers"),
+];
+
+/// Invited users, so that the loop over them yields resources.
+const SAMPLE_EMAILS: &str = "ana@example.com,bo@example.com";
+
+/// One stack the template can build: its parameter values, its
+/// conditions, and its resources and outputs as CloudFormation sees them.
+struct Variant {
+    /// `IdentityProvider=<kind>`, or empty for a template without kinds.
+    label: String,
+    params: Map<String, Value>,
+    /// Logical id -> the resource without its Condition, `Fn::If` decided.
+    resources: BTreeMap<String, Value>,
+    /// Name -> the output, for those whose Condition holds.
+    outputs: BTreeMap<String, Value>,
+}
+
+/// The parameter values: the override, else the Default; a
+/// CommaDelimitedList is a list (`[""]` when empty, as CloudFormation has it).
+fn parameter_values(template: &Template, overrides: &[(&str, &str)]) -> Map<String, Value> {
+    template
+        .section("Parameters")
+        .iter()
+        .map(|(name, declaration)| {
+            let given = overrides.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+            let text = match (given, &declaration["Default"]) {
+                (Some(value), _) => value.to_owned(),
+                (None, Value::String(text)) => text.clone(),
+                (None, Value::Null) => String::new(),
+                (None, other) => other.to_string(),
+            };
+            let value = if declaration["Type"] == "CommaDelimitedList" {
+                Value::Array(text.split(',').map(|s| Value::from(s.trim())).collect())
+            } else {
+                Value::String(text)
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// A value inside a condition: a literal, a parameter, or `Fn::Join`.
+fn condition_operand(value: &Value, params: &Map<String, Value>) -> Value {
+    if let Some(Value::String(name)) = value.get("Ref") {
+        return params.get(name).cloned().unwrap_or(Value::Null);
+    }
+    if let Some(Value::Array(parts)) = value.get("Fn::Join")
+        && let [Value::String(delimiter), list] = parts.as_slice()
+    {
+        let items = match condition_operand(list, params) {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        };
+        let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+        return Value::String(texts.join(delimiter));
+    }
+    value.clone()
+}
+
+/// Evaluates the condition `name` (Fn::Equals, And, Or, Not, Condition).
+fn condition_named(
+    name: &str,
+    template: &Template,
+    params: &Map<String, Value>,
+    done: &mut BTreeMap<String, bool>,
+) -> bool {
+    if let Some(value) = done.get(name) {
+        return *value;
+    }
+    let definition = template.section("Conditions").get(name).cloned();
+    let value = definition.is_some_and(|d| condition_holds(&d, template, params, done));
+    done.insert(name.to_owned(), value);
+    value
+}
+
+fn condition_holds(
+    expression: &Value,
+    template: &Template,
+    params: &Map<String, Value>,
+    done: &mut BTreeMap<String, bool>,
+) -> bool {
+    let operands = |key: &str| expression.get(key).and_then(Value::as_array).cloned();
+    if let Some(Value::String(name)) = expression.get("Condition") {
+        return condition_named(name, template, params, done);
+    }
+    if let Some(items) = operands("Fn::Equals") {
+        let texts: Vec<Value> = items.iter().map(|i| condition_operand(i, params)).collect();
+        return texts.len() == 2 && texts[0] == texts[1];
+    }
+    if let Some(items) = operands("Fn::And") {
+        return items
+            .iter()
+            .all(|i| condition_holds(i, template, params, done));
+    }
+    if let Some(items) = operands("Fn::Or") {
+        return items
+            .iter()
+            .any(|i| condition_holds(i, template, params, done));
+    }
+    if let Some(items) = operands("Fn::Not") {
+        return !items
+            .first()
+            .is_some_and(|i| condition_holds(i, template, params, done));
+    }
+    false
+}
+
+/// `value` with each `Fn::If` replaced by the branch its condition picks and
+/// `AWS::NoValue` left out (`None`: the whole value is left out).
+fn decided(value: &Value, conditions: &BTreeMap<String, bool>) -> Option<Value> {
+    match value {
+        Value::Array(items) => Some(Value::Array(
+            items
+                .iter()
+                .filter_map(|i| decided(i, conditions))
+                .collect(),
+        )),
+        Value::Object(object) => {
+            if object.len() == 1 && object.get("Ref") == Some(&Value::from("AWS::NoValue")) {
+                return None;
+            }
+            if let (1, Some(Value::Array(parts))) = (object.len(), object.get("Fn::If"))
+                && let [Value::String(name), then, otherwise] = parts.as_slice()
+            {
+                let taken = conditions.get(name).copied().unwrap_or(false);
+                return decided(if taken { then } else { otherwise }, conditions);
+            }
+            Some(Value::Object(
+                object
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), decided(v, conditions)?)))
+                    .collect(),
+            ))
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// The variant built with `overrides`.
+fn variant(template: &Template, label: &str, overrides: &[(&str, &str)]) -> Variant {
+    let mut overrides = overrides.to_vec();
+    if !overrides.iter().any(|(k, _)| *k == "InvitedUserEmails") {
+        overrides.push(("InvitedUserEmails", SAMPLE_EMAILS));
+    }
+    let params = parameter_values(template, &overrides);
+    let mut conditions = BTreeMap::new();
+    for name in template.section("Conditions").keys() {
+        condition_named(name, template, &params, &mut conditions);
+    }
+    let expanded = template
+        .expand_for_each(&mut |collection| {
+            let name = collection.get("Ref")?.as_str()?;
+            let items = params.get(name)?.as_array()?;
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_else(|_| template.clone());
+    let holds = |entry: &Value| {
+        entry
+            .get("Condition")
+            .and_then(Value::as_str)
+            .is_none_or(|name| conditions.get(name).copied().unwrap_or(false))
     };
+    let keep = |section: &str| -> BTreeMap<String, Value> {
+        expanded
+            .section(section)
+            .iter()
+            .filter(|(_, entry)| holds(entry))
+            .filter_map(|(id, entry)| Some((id.clone(), decided(entry, &conditions)?)))
+            .collect()
+    };
+    let (resources, outputs) = (keep("Resources"), keep("Outputs"));
+    Variant {
+        label: label.to_owned(),
+        params,
+        resources,
+        outputs,
+    }
+}
+
+/// The stacks the template builds: one per IdentityProvider (OIDC with
+/// the settings its rule requires), or one with the defaults.
+fn variants(template: &Template) -> Vec<Variant> {
+    let kinds = template.section("Parameters").get("IdentityProvider");
+    match kinds.and_then(|k| k["AllowedValues"].as_array()) {
+        None => vec![variant(template, "", &[])],
+        Some(kinds) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|kind| {
+                let label = format!("IdentityProvider={kind}");
+                if kind == "OIDC" {
+                    variant(template, &label, OIDC_SAMPLE)
+                } else {
+                    variant(template, &label, &[("IdentityProvider", kind)])
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Problems found in each variant: those of every variant as they are,
+/// the others prefixed with the variant's label.
+fn merged(per_variant: Vec<(String, Vec<String>)>) -> Vec<String> {
+    let everywhere = |problem: &String| per_variant.iter().all(|(_, ps)| ps.contains(problem));
+    let mut out: Vec<String> = Vec::new();
+    for (label, problems) in &per_variant {
+        for problem in problems {
+            let line = if everywhere(problem) || label.is_empty() {
+                problem.clone()
+            } else {
+                format!("[{label}] {problem}")
+            };
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------ contracts
+
+/// Everything wrong with the template's custom resources, one line each
+/// (in one variant only: prefixed with it).
+fn contract_problems(template: &Template, functions: &[(&str, ResourceContract)]) -> Vec<String> {
     let contract_of = |resource_type: &str| {
         functions
             .iter()
             .find(|(_, contract)| contract.resource_type == resource_type)
     };
-
     let mut used = BTreeSet::new();
-    for resource in &resources {
-        let Some(resource_type) = resource.resource_type() else {
-            continue;
-        };
-        if !resource_type.starts_with("Custom::") {
-            continue;
-        }
-        let id = resource.key;
-        let Some((binary, contract)) = contract_of(resource_type) else {
-            problems.push(format!("{id}: no function serves {resource_type}"));
-            continue;
-        };
-        used.insert(resource_type);
-        let empty = serde_json::Map::new();
-        let properties = resource.properties().unwrap_or(&empty);
-        for name in properties.keys() {
-            if !contract.properties.contains(&name.as_str())
-                && !PROTOCOL_PROPERTIES.contains(&name.as_str())
-            {
-                problems.push(format!(
-                    "{id}: {resource_type} does not accept property {name}"
-                ));
+    let mut per_variant = Vec::new();
+    for variant in variants(template) {
+        let mut problems = Vec::new();
+        for (id, resource) in &variant.resources {
+            let Some(resource_type) = resource["Type"].as_str() else {
+                continue;
+            };
+            if !resource_type.starts_with("Custom::") {
+                continue;
             }
-        }
-        for required in contract.required {
-            if !properties.contains_key(*required) {
-                problems.push(format!("{id}: required property {required} is missing"));
+            let Some((binary, contract)) = contract_of(resource_type) else {
+                problems.push(format!("{id}: no function serves {resource_type}"));
+                continue;
+            };
+            used.insert(contract.resource_type);
+            let empty = Map::new();
+            let properties = resource["Properties"].as_object().unwrap_or(&empty);
+            for name in properties.keys() {
+                if !contract.properties.contains(&name.as_str())
+                    && !PROTOCOL_PROPERTIES.contains(&name.as_str())
+                {
+                    problems.push(format!(
+                        "{id}: {resource_type} does not accept property {name}"
+                    ));
+                }
             }
+            for required in contract.required {
+                if !properties.contains_key(*required) {
+                    problems.push(format!("{id}: required property {required} is missing"));
+                }
+            }
+            problems.extend(
+                service_problems(template, id, binary, properties)
+                    .into_iter()
+                    .map(|problem| format!("{id}: {problem}")),
+            );
         }
-        problems.extend(
-            service_problems(template, id, binary, properties)
-                .into_iter()
-                .map(|problem| format!("{id}: {problem}")),
-        );
+        per_variant.push((variant.label.clone(), problems));
     }
+    let mut problems = merged(per_variant);
     for (_, contract) in functions {
         if !used.contains(contract.resource_type) {
             problems.push(format!(
@@ -96,6 +348,10 @@ fn contract_problems(template: &Template, functions: &[(&str, ResourceContract)]
     }
 
     // Custom resources by logical id, to check what GetAtt reads of them.
+    let resources = match template.resources() {
+        Ok(resources) => resources,
+        Err(error) => return vec![error.to_string()],
+    };
     let custom: Vec<(&str, &ResourceContract)> = resources
         .iter()
         .filter_map(|r| Some((r.key, &contract_of(r.resource_type()?)?.1)))
@@ -890,4 +1146,441 @@ fn every_function_is_told_its_own_stack() {
         );
     }
     assert!(seen >= 6, "{seen} functions");
+}
+
+// ------------------------------------------------------------ the two kinds
+
+/// What Custom::PrivateWorkforce needs of each kind (docs/CONTRACT.md: the
+/// "Cognito" and "OIDC" rows): given for that kind, absent for the other.
+const COGNITO_PROPERTIES: [&str; 3] = ["UserPoolId", "ClientId", "WorkerGroupName"];
+const OIDC_REQUIRED: [&str; 9] = [
+    "OidcClientId",
+    "OidcClientSecretArn",
+    "OidcIssuer",
+    "OidcAuthorizationEndpoint",
+    "OidcTokenEndpoint",
+    "OidcUserInfoEndpoint",
+    "OidcLogoutEndpoint",
+    "OidcJwksUri",
+    "OidcGroups",
+];
+
+/// Each variant's workforce has exactly the properties of its kind, and
+/// the Cognito resources exist only with Cognito.
+fn kind_problems(template: &Template) -> Vec<String> {
+    let mut problems = Vec::new();
+    for variant in variants(template) {
+        let label = &variant.label;
+        let oidc = variant.params.get("IdentityProvider") == Some(&Value::from("OIDC"));
+        let workforces: Vec<(&String, &Value)> = variant
+            .resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == create_workforce::CONTRACT.resource_type)
+            .collect();
+        if workforces.len() != 1 {
+            problems.push(format!(
+                "[{label}] {} workforce resources",
+                workforces.len()
+            ));
+        }
+        for (id, workforce) in workforces {
+            let given = |name: &str| workforce["Properties"].get(name).is_some();
+            let (needed, foreign): (Vec<&str>, Vec<&str>) = if oidc {
+                (OIDC_REQUIRED.to_vec(), COGNITO_PROPERTIES.to_vec())
+            } else {
+                (COGNITO_PROPERTIES.to_vec(), OIDC_REQUIRED.to_vec())
+            };
+            for name in needed.into_iter().filter(|n| !given(n)) {
+                problems.push(format!("[{label}] {id}: {name} is missing"));
+            }
+            for name in foreign.into_iter().filter(|n| given(n)) {
+                problems.push(format!(
+                    "[{label}] {id}: {name} is given (it belongs to the other kind)"
+                ));
+            }
+            if !oidc {
+                let stray: Vec<&String> = workforce["Properties"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                    .filter(|k| k.starts_with("Oidc"))
+                    .collect();
+                if !stray.is_empty() {
+                    problems.push(format!("[{label}] {id}: OIDC properties {stray:?}"));
+                }
+            }
+        }
+        let cognito: Vec<&String> = variant
+            .resources
+            .iter()
+            .filter(|(_, r)| {
+                r["Type"].as_str().is_some_and(|t| {
+                    t.starts_with("AWS::Cognito::") || t.starts_with("AWS::WAFv2::")
+                })
+            })
+            .map(|(id, _)| id)
+            .collect();
+        if oidc && !cognito.is_empty() {
+            problems.push(format!("[{label}] Cognito resources: {cognito:?}"));
+        }
+        if !oidc && cognito.is_empty() {
+            problems.push(format!("[{label}] no Cognito resources"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn each_kind_gives_the_workforce_exactly_its_properties() {
+    let template = project_template();
+    let problems = kind_problems(&template);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let kinds: Vec<String> = variants(&template).into_iter().map(|v| v.label).collect();
+    assert_eq!(kinds, ["IdentityProvider=Cognito", "IdentityProvider=OIDC"]);
+
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))
+        .unwrap();
+    let breakages = [
+        (
+            "      UserPoolId: !If [UseCognito, !Ref UserPool, !Ref AWS::NoValue]",
+            "      UserPoolId: !Ref UserPool",
+            "[IdentityProvider=OIDC] Workforce: UserPoolId is given",
+        ),
+        (
+            "      OidcGroups: !If [UseOidc, !Ref OidcGroups, !Ref AWS::NoValue]\n",
+            "",
+            "[IdentityProvider=OIDC] Workforce: OidcGroups is missing",
+        ),
+        (
+            "      OidcIssuer: !If [UseOidc, !Ref OidcIssuer, !Ref AWS::NoValue]",
+            "      OidcIssuer: !Ref OidcIssuer",
+            "[IdentityProvider=Cognito] Workforce: OidcIssuer is given",
+        ),
+        (
+            "  UserPoolDomain:\n    Type: AWS::Cognito::UserPoolDomain\n    Condition: UseCognito\n",
+            "  UserPoolDomain:\n    Type: AWS::Cognito::UserPoolDomain\n",
+            "[IdentityProvider=OIDC] Cognito resources: [\"UserPoolDomain\"]",
+        ),
+    ];
+    for (from, to, expected) in breakages {
+        assert!(text.contains(from), "template.yaml has {from:?}");
+        let broken = Template::from_yaml(&text.replace(from, to)).unwrap();
+        let problems = kind_problems(&broken);
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "missing {expected:?} in:\n{}",
+            problems.join("\n")
+        );
+    }
+}
+
+/// Each variant refers only to what it creates: a `Ref`, `Fn::GetAtt` or
+/// `DependsOn` naming a resource whose Condition is false in that variant
+/// is a template CloudFormation refuses ("Unresolved resource
+/// dependencies"), and so is an output reading one.
+fn reference_problems(template: &Template) -> Vec<String> {
+    let mut per_variant = Vec::new();
+    for variant in variants(template) {
+        let mut problems = Vec::new();
+        let known = |name: &str| {
+            name.starts_with("AWS::")
+                || variant.params.contains_key(name)
+                || variant.resources.contains_key(name)
+        };
+        let check = |from: String, fragment: &Value, problems: &mut Vec<String>| {
+            for reference in references(fragment) {
+                let name = match reference {
+                    Reference::Ref(name) => name,
+                    Reference::GetAtt { resource, .. } => resource,
+                };
+                if !known(&name) {
+                    problems.push(format!("{from} refers to {name}, which is not created"));
+                }
+            }
+        };
+        for (id, resource) in &variant.resources {
+            check(id.clone(), &resource["Properties"], &mut problems);
+            let depends_on: Vec<Value> = match &resource["DependsOn"] {
+                Value::String(one) => vec![Value::from(one.as_str())],
+                Value::Array(many) => many.clone(),
+                _ => Vec::new(),
+            };
+            for dependency in depends_on.iter().filter_map(Value::as_str) {
+                if !variant.resources.contains_key(dependency) {
+                    problems.push(format!("{id} DependsOn {dependency}, which is not created"));
+                }
+            }
+        }
+        for (name, output) in &variant.outputs {
+            check(format!("output {name}"), &output["Value"], &mut problems);
+        }
+        per_variant.push((variant.label.clone(), problems));
+    }
+    merged(per_variant)
+}
+
+#[test]
+fn each_kind_refers_only_to_what_it_creates() {
+    let template = project_template();
+    let problems = reference_problems(&template);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The OIDC stack's outputs are what the IdP's administrator registers;
+    // the Cognito ones are not there.
+    let oidc = variants(&template).pop().unwrap();
+    assert_eq!(oidc.label, "IdentityProvider=OIDC");
+    let outputs: Vec<&str> = oidc.outputs.keys().map(String::as_str).collect();
+    for name in [
+        "PortalUrl",
+        "OidcRedirectUrl",
+        "OidcSignOutUrl",
+        "WorkteamArn",
+    ] {
+        assert!(outputs.contains(&name), "{name}: {outputs:?}");
+    }
+    for name in ["LoginUrl", "UserPoolId", "UserPoolClientId", "DomainPrefix"] {
+        assert!(!outputs.contains(&name), "{name}: {outputs:?}");
+    }
+    assert_eq!(
+        oidc.outputs["OidcRedirectUrl"]["Value"],
+        serde_json::json!({"Fn::GetAtt": ["OidcPortalDomain", "CallbackUrl"]})
+    );
+    assert_eq!(
+        oidc.outputs["OidcSignOutUrl"]["Value"],
+        serde_json::json!({"Fn::GetAtt": ["OidcPortalDomain", "LogoutUrl"]})
+    );
+    // Each kind reads its portal with its own resource, created after a
+    // switch of kind (which replaces the workforce, so a shared one,
+    // unchanged, would keep the old portal).
+    for variant in variants(&template) {
+        let portals: Vec<&String> = variant
+            .resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == "Custom::PortalDomain")
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(portals.len(), 1, "{}: {portals:?}", variant.label);
+        let reads = references(&variant.outputs["PortalUrl"]["Value"]);
+        assert!(
+            reads
+                .iter()
+                .any(|r| matches!(r, Reference::GetAtt { resource, .. } if resource == portals[0])),
+            "{}: PortalUrl reads {reads:?}",
+            variant.label
+        );
+        for (id, resource) in &variant.resources {
+            for reference in references(&resource["Properties"]) {
+                if let Reference::GetAtt { resource: read, .. } = reference {
+                    let portal = template
+                        .resource(&read)
+                        .is_some_and(|r| r["Type"] == "Custom::PortalDomain");
+                    assert!(
+                        !portal || read == *portals[0],
+                        "{}: {id} reads {read}",
+                        variant.label
+                    );
+                }
+            }
+        }
+    }
+    let cognito = variants(&template).remove(0);
+    assert_eq!(cognito.label, "IdentityProvider=Cognito");
+    let shared: BTreeSet<&String> = cognito
+        .resources
+        .keys()
+        .filter(|id| oidc.resources.contains_key(*id))
+        .collect();
+    assert!(
+        !shared
+            .iter()
+            .any(|id| cognito.resources[*id]["Type"] == "Custom::PortalDomain"),
+        "a portal resource shared by both kinds: {shared:?}"
+    );
+
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))
+        .unwrap();
+    let breakages = [
+        (
+            "    DependsOn: UserPoolDomain\n",
+            "    DependsOn: UserPoolDomain\n  Spare:\n    Type: AWS::SNS::Topic\n    DependsOn: UserPoolDomain\n",
+            "[IdentityProvider=OIDC] Spare DependsOn UserPoolDomain, which is not created",
+        ),
+        (
+            "  UserPoolId:\n    Condition: UseCognito\n",
+            "  UserPoolId:\n",
+            "[IdentityProvider=OIDC] output UserPoolId refers to UserPool",
+        ),
+        (
+            "  AppClientFunction:\n    Type: AWS::Serverless::Function\n    Condition: UseCognito\n",
+            "  AppClientFunction:\n    Type: AWS::Serverless::Function\n",
+            "[IdentityProvider=OIDC] AppClientFunction refers to AppClientRole",
+        ),
+    ];
+    for (from, to, expected) in breakages {
+        assert!(text.contains(from), "template.yaml has {from:?}");
+        let broken = Template::from_yaml(&text.replacen(from, to, 1)).unwrap();
+        let problems = reference_problems(&broken);
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "missing {expected:?} in:\n{}",
+            problems.join("\n")
+        );
+    }
+}
+
+/// The IAM statements of every role and policy of a variant, with the
+/// logical id they belong to.
+fn statements(variant: &Variant) -> Vec<(String, Value)> {
+    let mut found = Vec::new();
+    for (id, resource) in &variant.resources {
+        let props = &resource["Properties"];
+        let documents: Vec<&Value> = match resource["Type"].as_str() {
+            Some("AWS::IAM::Role") => props["Policies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| &p["PolicyDocument"])
+                .collect(),
+            Some("AWS::IAM::RolePolicy" | "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy") => {
+                vec![&props["PolicyDocument"]]
+            }
+            _ => Vec::new(),
+        };
+        for document in documents {
+            for statement in document["Statement"].as_array().into_iter().flatten() {
+                found.push((id.clone(), statement.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn actions(statement: &Value) -> Vec<String> {
+    match &statement["Action"] {
+        Value::String(one) => vec![one.clone()],
+        Value::Array(many) => many
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The OIDC client secret: no parameter holds it (only its ARN and a
+/// version label), no output names it, and only the workforce function's
+/// role may read it: GetSecretValue on exactly the `OidcClientSecretArn`
+/// parameter, with OIDC only. With Cognito no role touches Secrets Manager,
+/// and only then may the workforce role touch the user pool.
+fn secret_problems(template: &Template) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in template.section("Parameters").keys() {
+        if name.contains("Secret")
+            && !name.ends_with("SecretArn")
+            && !name.ends_with("SecretVersion")
+        {
+            problems.push(format!("parameter {name} looks like a secret"));
+        }
+    }
+    let workforce_role = template
+        .resources()
+        .unwrap_or_default()
+        .iter()
+        .find(|r| {
+            r.value.pointer("/Metadata/BuildProperties/Binary")
+                == Some(&Value::from("create-workforce"))
+        })
+        .and_then(|f| f.value.pointer("/Properties/Role"))
+        .and_then(get_att)
+        .map(|(role, _)| role.to_owned());
+    let Some(workforce_role) = workforce_role else {
+        return vec!["no role for the create-workforce function".into()];
+    };
+    for variant in variants(template) {
+        let label = &variant.label;
+        let oidc = variant.params.get("IdentityProvider") == Some(&Value::from("OIDC"));
+        for (name, output) in &variant.outputs {
+            for reference in references(&output["Value"]) {
+                if let Reference::Ref(param) = reference
+                    && param.contains("Secret")
+                {
+                    problems.push(format!("[{label}] output {name} shows {param}"));
+                }
+            }
+        }
+        let mut readers = Vec::new();
+        for (id, statement) in statements(&variant) {
+            let acts = actions(&statement);
+            if acts
+                .iter()
+                .any(|a| a.starts_with("secretsmanager:") || a == "*")
+            {
+                readers.push((id.clone(), statement.clone()));
+            }
+            let cognito = acts.iter().any(|a| a.starts_with("cognito-idp:"));
+            if id == workforce_role && cognito && oidc {
+                problems.push(format!("[{label}] {id} may call Cognito: {statement}"));
+            }
+        }
+        let wanted = serde_json::json!({
+            "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": {"Ref": "OidcClientSecretArn"},
+        });
+        match (oidc, readers.as_slice()) {
+            (false, []) => {}
+            (true, [(id, statement)]) if *id == workforce_role && *statement == wanted => {}
+            (_, readers) => problems.push(format!(
+                "[{label}] Secrets Manager statements {readers:?}; wanted {}",
+                if oidc {
+                    format!("exactly {wanted} in {workforce_role}")
+                } else {
+                    "none".to_owned()
+                }
+            )),
+        }
+    }
+    problems
+}
+
+#[test]
+fn only_the_workforce_function_reads_the_oidc_secret_and_only_with_oidc() {
+    let template = project_template();
+    let problems = secret_problems(&template);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))
+        .unwrap();
+    let breakages = [
+        (
+            "                  Action: secretsmanager:GetSecretValue\n                  Resource: !Ref OidcClientSecretArn",
+            "                  Action: secretsmanager:GetSecretValue\n                  Resource: \"*\"",
+            "[IdentityProvider=OIDC] Secrets Manager statements",
+        ),
+        (
+            "                - ReadOidcClientSecret\n",
+            "                - NotifyTasks\n",
+            "[IdentityProvider=OIDC] Secrets Manager statements []",
+        ),
+        (
+            "              - !If\n                - UseCognito\n                - Effect: Allow\n                  Action:\n                    - cognito-idp:DescribeUserPool",
+            "              - !If\n                - UseOidc\n                - Effect: Allow\n                  Action:\n                    - cognito-idp:DescribeUserPool",
+            "[IdentityProvider=OIDC] CreateWorkforceRole may call Cognito",
+        ),
+        (
+            "  OidcClientSecretVersion:\n",
+            "  OidcClientSecret:\n    Type: String\n  OidcClientSecretVersion:\n",
+            "parameter OidcClientSecret looks like a secret",
+        ),
+    ];
+    for (from, to, expected) in breakages {
+        assert!(text.contains(from), "template.yaml has {from:?}");
+        let broken = Template::from_yaml(&text.replacen(from, to, 1)).unwrap();
+        let problems = secret_problems(&broken);
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "missing {expected:?} in:\n{}",
+            problems.join("\n")
+        );
+    }
 }

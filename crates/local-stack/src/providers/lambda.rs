@@ -179,13 +179,18 @@ impl Providers {
         // The template's variables (Globals merged), as Lambda sets them;
         // then the local switches, which point the SDKs at the emulators.
         let mut env = function_environment(logical_id, props)?;
-        let local: [(String, String); 5] = [
+        let local: [(String, String); 6] = [
             ("CFN_RESPONSE_ALLOW_HTTP".into(), "true".into()),
             (
                 "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
                 endpoints.moto.clone(),
             ),
             ("AWS_ENDPOINT_URL_SSM".into(), endpoints.moto.clone()),
+            // The OIDC client secret (Custom::PrivateWorkforce reads it).
+            (
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER".into(),
+                endpoints.moto.clone(),
+            ),
             (
                 "AWS_ENDPOINT_URL_SAGEMAKER".into(),
                 endpoints.sagemaker.clone(),
