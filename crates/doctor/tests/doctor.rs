@@ -214,3 +214,79 @@ async fn a_healthy_stack_passes_and_each_planted_fault_is_named() {
         unreadable.stdout
     );
 }
+
+/// An OIDC stack: nothing of Cognito to read. Healthy, then with the team
+/// deleted and the redirect URL output stale.
+#[tokio::test]
+async fn an_oidc_stack_is_checked_without_a_pool() {
+    let local = LocalAws::start(EmulatorOptions::default()).await.unwrap();
+    let endpoints = local.endpoints.clone();
+    let aws = Client::new(endpoints.clone()).unwrap();
+    let overrides = local_stack::oidc::overrides(&aws, "doctor-oidc", true, false)
+        .await
+        .unwrap();
+    let options = Options {
+        template: local_aws::workspace_root().join("template.yaml"),
+        samconfig: None,
+        stack_name: Some("doctor-oidc".into()),
+        overrides,
+        bin_dir: bin_dir(),
+        log_dir: None,
+        quiet: true,
+        faults: None,
+    };
+    let mut state = StackState::new("doctor-oidc");
+    let created = local_stack::run(
+        Command::Create,
+        &endpoints,
+        &options,
+        &mut state,
+        &Progress::new(true),
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let outputs = sam_outputs(&state);
+
+    let healthy = run_doctor(&endpoints, &outputs).await;
+    println!("{}", healthy.stdout);
+    assert_eq!(healthy.code, 0, "{}", healthy.stdout);
+    let redirect = state.outputs["OidcRedirectUrl"].as_str().unwrap();
+    for said in [
+        "OIDC sign-in",
+        "OIDC client local-demo-client",
+        redirect,
+        "IdP group(s) labelers",
+        "healthy: nothing to fix",
+    ] {
+        assert!(healthy.stdout.contains(said), "{said}:\n{}", healthy.stdout);
+    }
+    assert!(!healthy.stdout.contains("user pool"), "{}", healthy.stdout);
+
+    let team = state.outputs["WorkteamArn"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    aws.json(SAGEMAKER, "DeleteWorkteam", json!({"WorkteamName": team}))
+        .await
+        .unwrap();
+    let mut stale = outputs.clone();
+    for item in stale.as_array_mut().unwrap() {
+        if item["OutputKey"] == "OidcRedirectUrl" {
+            item["OutputValue"] =
+                json!("https://old9.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse");
+        }
+    }
+    let broken = run_doctor(&endpoints, &stale).await;
+    println!("{}", broken.stdout);
+    assert_eq!(broken.code, 1, "{}", broken.stdout);
+    for named in [
+        "no work team named",
+        "OidcRedirectUrl output is https://old9",
+        "2 problems to fix",
+    ] {
+        assert!(broken.stdout.contains(named), "{named}:\n{}", broken.stdout);
+    }
+}
