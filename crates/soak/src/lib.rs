@@ -241,6 +241,15 @@ async fn lifecycle_run(
         step: 0,
     };
     let mut parameters = scenario::initial(&mut rng);
+    // What an OIDC deployment needs besides the drawn IdentityProvider,
+    // OidcGroups and OidcClientSecretVersion: the demo IdP's settings and
+    // a client secret in the local Secrets Manager.
+    let idp = local_stack::oidc::overrides(&aws, &name, true, false)
+        .await
+        .map_err(|e| SoakError::Start(e.to_string()))?;
+    for (key, value) in idp {
+        parameters.entry(key).or_insert(value);
+    }
     let mut options = Options {
         template: config.template.clone(),
         samconfig: None,

@@ -32,8 +32,14 @@ const PLACEHOLDERS: &[&str] = &[
     "https://placeholder.invalid/other",
 ];
 
+/// IdP groups an OIDC stack's team is drawn from.
+const OIDC_GROUPS: &[&str] = &["labelers", "reviewers", "vision"];
+
 /// The parameters that an update may change, and how to draw a value.
 const CHANGEABLE: &[&str] = &[
+    "IdentityProvider",
+    "OidcGroups",
+    "OidcClientSecretVersion",
     "WorkforceName",
     "InvitedUserEmails",
     "SourceIpCidrs",
@@ -65,6 +71,18 @@ fn draw(rng: &mut Rng, name: &str) -> String {
         "UserActivityLogs" => rng.pick(&["true", "false"]).to_string(),
         "PlaceholderCallbackUrl" => rng.pick(PLACEHOLDERS).to_string(),
         "TaskNotifications" => rng.pick(&["off", "topic", "email"]).to_string(),
+        // Mostly Cognito: its stack has the most parts to get wrong.
+        "IdentityProvider" => if rng.percent(30) { "OIDC" } else { "Cognito" }.to_string(),
+        "OidcGroups" => {
+            let mut groups = rng.subset(OIDC_GROUPS);
+            if groups.is_empty() {
+                groups.push(*rng.pick(OIDC_GROUPS));
+            }
+            groups.join(",")
+        }
+        // A new version re-sends the secret (the OidcConfig update that
+        // deletes and recreates the team around it).
+        "OidcClientSecretVersion" => rng.pick(&["1", "2", "3"]).to_string(),
         "Tags" => {
             let mut tags = rng.subset(TAGS);
             if rng.percent(50) {
@@ -122,6 +140,27 @@ mod tests {
         assert_eq!(a["DeletionProtection"], "INACTIVE");
         let b = update(&mut Rng::new(4), &a);
         assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    }
+
+    /// Lifecycles start on either kind and updates switch between them, so
+    /// the soak runs OIDC stacks, their secret re-sends and kind switches.
+    #[test]
+    fn both_identity_providers_are_drawn_and_switched() {
+        let starts: Vec<Parameters> = (0..40).map(|seed| initial(&mut Rng::new(seed))).collect();
+        assert!(starts.iter().any(|p| p["IdentityProvider"] == "OIDC"));
+        assert!(starts.iter().any(|p| p["IdentityProvider"] == "Cognito"));
+        let switched = starts.iter().enumerate().any(|(seed, start)| {
+            let mut rng = Rng::new(seed as u64 + 1000);
+            let mut current = start.clone();
+            (0..4).any(|_| {
+                let next = update(&mut rng, &current);
+                let switch = next["IdentityProvider"] != current["IdentityProvider"];
+                current = next;
+                switch
+            })
+        });
+        assert!(switched);
+        assert!(starts.iter().all(|p| !p["OidcGroups"].is_empty()));
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! status is one CloudFormation would leave it in; what exists is what the
 //! stack's state says (nothing orphaned, nothing missing); whenever the stack
 //! is COMPLETE the portal is in the invitation and exactly the portal's URLs
-//! are on the app client; and no pool or client setting that the stack's
-//! parameters do not drive changed since the stack was created.
+//! are on the app client (for an OIDC stack: the workforce holds the
+//! secret's current value and the team the parameters' groups); and no pool
+//! or client setting that the stack's parameters do not drive changed since
+//! the stack was created.
 
 use local_aws::sagemaker::SageMakerEmulator;
-use local_stack::aws::{COGNITO, Client, SAGEMAKER, SNS, SSM};
+use local_stack::aws::{COGNITO, Client, SAGEMAKER, SECRETS_MANAGER, SNS, SSM};
 use local_stack::engine::StackState;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -284,14 +286,6 @@ impl World<'_> {
                 "PortalUrl is {portal}, the workforce's portal {live}"
             ));
         }
-        let pool = output("UserPoolId");
-        let client_id = output("UserPoolClientId");
-        if workforce["CognitoConfig"] != json!({"UserPool": pool, "ClientId": client_id}) {
-            problems.push(format!(
-                "the workforce is on {}, the stack's pool and client are {pool} {client_id}",
-                workforce["CognitoConfig"]
-            ));
-        }
         let parameter = |key: &str| state.parameters.get(key).cloned().unwrap_or(Value::Null);
         let cidrs = strings(&workforce["SourceIpConfig"]["Cidrs"]);
         if cidrs != strings(&parameter("SourceIpCidrs")) {
@@ -352,6 +346,19 @@ impl World<'_> {
                     "{arn} is tagged {live:?}, the parameters say {tags:?}"
                 ));
             }
+        }
+        if parameter("IdentityProvider") == "OIDC" {
+            return self
+                .works_with_oidc(state, workforce, &team, &live, problems)
+                .await;
+        }
+        let pool = output("UserPoolId");
+        let client_id = output("UserPoolClientId");
+        if workforce["CognitoConfig"] != json!({"UserPool": pool, "ClientId": client_id}) {
+            problems.push(format!(
+                "the workforce is on {}, the stack's pool and client are {pool} {client_id}",
+                workforce["CognitoConfig"]
+            ));
         }
         let client = self
             .call(
@@ -414,6 +421,68 @@ impl World<'_> {
                 invite["EmailSubject"],
                 parameter("InviteEmailSubject")
             ));
+        }
+        Ok(())
+    }
+
+    /// An OIDC stack: the workforce on the parameters' IdP client, holding
+    /// the secret's current value; the team made of the parameters' groups;
+    /// the redirect URL output the live portal's; no Cognito output.
+    async fn works_with_oidc(
+        &self,
+        state: &StackState,
+        workforce: &Value,
+        team: &Value,
+        live: &str,
+        problems: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let parameter = |key: &str| state.parameters.get(key).cloned().unwrap_or(Value::Null);
+        let output = |key: &str| state.outputs.get(key).and_then(Value::as_str);
+        if workforce["OidcConfig"]["ClientId"] != parameter("OidcClientId")
+            || workforce.get("CognitoConfig").is_some()
+        {
+            problems.push(format!(
+                "the workforce signs in through {} {}, the parameters say OIDC client {}",
+                workforce["CognitoConfig"],
+                workforce["OidcConfig"],
+                parameter("OidcClientId")
+            ));
+        }
+        let name = workforce["WorkforceName"].as_str().unwrap_or("");
+        let sent = self.sagemaker.oidc_client_secret(name);
+        let arn = parameter("OidcClientSecretArn");
+        let current = self
+            .call(SECRETS_MANAGER, "GetSecretValue", json!({"SecretId": arn}))
+            .await?["SecretString"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if sent.as_deref() != Some(current.as_str()) {
+            problems.push(format!(
+                "workforce {name:?} does not hold the current value of secret {arn}"
+            ));
+        }
+        let groups: BTreeSet<String> = team["Workteam"]["MemberDefinitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|member| strings(&member["OidcMemberDefinition"]["Groups"]))
+            .collect();
+        if groups != strings(&parameter("OidcGroups")) {
+            problems.push(format!(
+                "the team is made of {groups:?}, the parameters say {}",
+                parameter("OidcGroups")
+            ));
+        }
+        let redirect = format!("{live}/oauth2/idpresponse");
+        if output("OidcRedirectUrl") != Some(redirect.as_str()) {
+            problems.push(format!(
+                "OidcRedirectUrl is {:?}, the live portal's redirect URL {redirect}",
+                output("OidcRedirectUrl")
+            ));
+        }
+        if let Some(pool) = output("UserPoolId") {
+            problems.push(format!("an OIDC stack outputs a user pool, {pool}"));
         }
         Ok(())
     }
