@@ -321,19 +321,19 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    const ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:workforce-oidc-AbCdEf";
+    const ARN: &str =
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:labeling/oidc-client-secret-AbCdEf";
 
+    /// The events/ fixture's properties.
     fn oidc() -> Value {
-        let idp = "https://idp.example.com/oauth2";
-        json!({"WorkforceName": "labelers", "WorkteamName": "labelers-team",
-               "OidcClientId": "0oa1", "OidcClientSecretArn": ARN,
-               "OidcIssuer": "https://idp.example.com",
-               "OidcAuthorizationEndpoint": format!("{idp}/authorize"),
-               "OidcTokenEndpoint": format!("{idp}/token"),
-               "OidcUserInfoEndpoint": format!("{idp}/userinfo"),
-               "OidcLogoutEndpoint": format!("{idp}/logout"),
-               "OidcJwksUri": format!("{idp}/keys"),
-               "OidcGroups": ["labelers"]})
+        let event: Value = serde_json::from_str(include_str!(
+            "../../../events/create-workforce-oidc-create.json"
+        ))
+        .unwrap();
+        let mut properties = event["ResourceProperties"].clone();
+        // The protocol takes ServiceToken off before parsing.
+        properties.as_object_mut().unwrap().remove("ServiceToken");
+        properties
     }
 
     fn parse(value: Value) -> WorkforceProperties {
@@ -354,9 +354,9 @@ mod tests {
         custom_resource::Properties::validate(&p).unwrap();
         assert!(is_oidc(&p));
         let asked = settings(&p).unwrap();
-        assert_eq!(asked.client_id, "0oa1");
+        assert_eq!(asked.client_id, "0oa-labeling-portal");
         assert_eq!(asked.jwks_uri, "https://idp.example.com/oauth2/keys");
-        assert_eq!(asked.scope, None);
+        assert_eq!(asked.scope.as_deref(), Some("openid email profile"));
         let mut extra = oidc();
         extra["OidcAuthenticationRequestExtraParams"] = json!(["prompt=login", "acr=a=b"]);
         let asked = settings(&parse(extra)).unwrap();

@@ -50,22 +50,16 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
+    /// The events/ fixture's properties (what `sam local invoke -e`
+    /// sends), with this run's secret and names.
     fn props(&self) -> Value {
-        let idp = "https://idp.example.com/oauth2";
-        json!({
-            "WorkforceName": "labelers",
-            "WorkteamName": "labelers-team",
-            "OidcClientId": "0oa-labeling-portal",
-            "OidcClientSecretArn": self.secret_arn,
-            "OidcIssuer": "https://idp.example.com",
-            "OidcAuthorizationEndpoint": format!("{idp}/authorize"),
-            "OidcTokenEndpoint": format!("{idp}/token"),
-            "OidcUserInfoEndpoint": format!("{idp}/userinfo"),
-            "OidcLogoutEndpoint": format!("{idp}/logout"),
-            "OidcJwksUri": format!("{idp}/keys"),
-            "OidcScope": "openid email profile",
-            "OidcGroups": ["labelers"],
-        })
+        let mut properties =
+            harness::fixture_event("create-workforce-oidc-create.json")["ResourceProperties"]
+                .clone();
+        properties["OidcClientSecretArn"] = json!(self.secret_arn);
+        properties["WorkforceName"] = json!("labelers");
+        properties["WorkteamName"] = json!("labelers-team");
+        properties
     }
 
     async fn send(&self, event: Value) -> Answered {
@@ -155,6 +149,10 @@ async fn an_oidc_workforce_gets_the_secret_from_secrets_manager_and_an_oidc_team
     let live = s.workforce();
     assert_eq!(live["OidcConfig"]["ClientId"], "0oa-labeling-portal");
     assert_eq!(live["OidcConfig"]["Issuer"], "https://idp.example.com");
+    assert_eq!(
+        live["OidcConfig"]["TokenEndpoint"],
+        "https://idp.example.com/oauth2/token"
+    );
     assert_eq!(live["OidcConfig"]["Scope"], "openid email profile");
     assert!(live.get("CognitoConfig").is_none(), "{live}");
     assert_eq!(

@@ -34,23 +34,10 @@ fn valid(with_vpc: bool) -> Value {
     properties
 }
 
-/// An OIDC workforce's properties.
+/// An OIDC workforce's properties: the events/ fixture's.
 fn valid_oidc() -> Value {
-    let idp = "https://idp.example.com/oauth2";
-    json!({
-        "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:local-test-function",
-        "WorkforceName": "local-test-workforce",
-        "WorkteamName": "local-test-workforce-team",
-        "OidcClientId": "0oa-portal",
-        "OidcClientSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:oidc-AbC",
-        "OidcIssuer": "https://idp.example.com",
-        "OidcAuthorizationEndpoint": format!("{idp}/authorize"),
-        "OidcTokenEndpoint": format!("{idp}/token"),
-        "OidcUserInfoEndpoint": format!("{idp}/userinfo"),
-        "OidcLogoutEndpoint": format!("{idp}/logout"),
-        "OidcJwksUri": format!("{idp}/keys"),
-        "OidcGroups": ["labelers"]
-    })
+    local_aws::harness::fixture_event("create-workforce-oidc-create.json")["ResourceProperties"]
+        .clone()
 }
 
 /// The properties only an OIDC workforce has, and those only a Cognito one

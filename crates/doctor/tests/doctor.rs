@@ -73,33 +73,44 @@ fn sam_outputs(state: &StackState) -> Value {
     )
 }
 
-#[tokio::test]
-async fn a_healthy_stack_passes_and_each_planted_fault_is_named() {
-    let local = LocalAws::start(EmulatorOptions::default()).await.unwrap();
-    let endpoints = local.endpoints.clone();
+/// Creates stack `name` from the template on the emulators.
+async fn deploy(
+    endpoints: &Endpoints,
+    name: &str,
+    overrides: std::collections::BTreeMap<String, String>,
+) -> StackState {
     let options = Options {
         template: local_aws::workspace_root().join("template.yaml"),
         samconfig: None,
-        stack_name: Some("doctor".into()),
-        overrides: [("InvitedUserEmails", "ana@example.com")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
+        stack_name: Some(name.into()),
+        overrides,
         bin_dir: bin_dir(),
         log_dir: None,
         quiet: true,
         faults: None,
     };
-    let mut state = StackState::new("doctor");
+    let mut state = StackState::new(name);
     let created = local_stack::run(
         Command::Create,
-        &endpoints,
+        endpoints,
         &options,
         &mut state,
         &Progress::new(true),
     )
     .await;
     assert!(created.is_ok(), "{created:?}");
+    state
+}
+
+#[tokio::test]
+async fn a_healthy_stack_passes_and_each_planted_fault_is_named() {
+    let local = LocalAws::start(EmulatorOptions::default()).await.unwrap();
+    let endpoints = local.endpoints.clone();
+    let overrides = [("InvitedUserEmails", "ana@example.com")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let state = deploy(&endpoints, "doctor", overrides).await;
     let outputs = sam_outputs(&state);
 
     let healthy = run_doctor(&endpoints, &outputs).await;
@@ -225,26 +236,7 @@ async fn an_oidc_stack_is_checked_without_a_pool() {
     let overrides = local_stack::oidc::overrides(&aws, "doctor-oidc", true, false)
         .await
         .unwrap();
-    let options = Options {
-        template: local_aws::workspace_root().join("template.yaml"),
-        samconfig: None,
-        stack_name: Some("doctor-oidc".into()),
-        overrides,
-        bin_dir: bin_dir(),
-        log_dir: None,
-        quiet: true,
-        faults: None,
-    };
-    let mut state = StackState::new("doctor-oidc");
-    let created = local_stack::run(
-        Command::Create,
-        &endpoints,
-        &options,
-        &mut state,
-        &Progress::new(true),
-    )
-    .await;
-    assert!(created.is_ok(), "{created:?}");
+    let state = deploy(&endpoints, "doctor-oidc", overrides).await;
     let outputs = sam_outputs(&state);
 
     let healthy = run_doctor(&endpoints, &outputs).await;
