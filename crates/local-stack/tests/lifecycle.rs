@@ -2144,3 +2144,63 @@ async fn switching_the_identity_provider_replaces_the_workforce_and_its_kind() {
     assert!(deleted.is_ok(), "{deleted:?}");
     assert!(emu.sagemaker.workforces().is_empty());
 }
+
+/// Refuses (403, for good) the answer to the first event of one resource
+/// type: CloudFormation never hears of what the function made.
+struct RefuseFirstAnswer {
+    resource_type: &'static str,
+    refused: std::sync::atomic::AtomicBool,
+}
+
+impl local_stack::faults::EventFaults for RefuseFirstAnswer {
+    fn deliver(
+        &self,
+        event: &serde_json::Value,
+        _crash: local_stack::faults::Crash,
+    ) -> local_stack::faults::Delivery {
+        let first = event["ResourceType"] == self.resource_type
+            && !self.refused.swap(true, std::sync::atomic::Ordering::SeqCst);
+        local_stack::faults::Delivery {
+            response_statuses: if first { vec![403] } else { vec![] },
+            duplicate: false,
+        }
+    }
+}
+
+/// A Create whose answer is lost fails, and CloudFormation makes up a
+/// PhysicalResourceId for it: the rollback's Delete carries that id, and the
+/// workforce function, finding its own workforce by the properties, deletes
+/// what it made. Nothing is orphaned.
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_rolled_back_without_orphans() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut create = options(template(), &[]).await;
+    create.faults = Some(local_stack::faults::Faults {
+        events: std::sync::Arc::new(RefuseFirstAnswer {
+            resource_type: "Custom::PrivateWorkforce",
+            refused: std::sync::atomic::AtomicBool::new(false),
+        }),
+        function_endpoints: emu.endpoints.clone(),
+        max_function_timeout: None,
+    });
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_err(), "{created:?}");
+    assert_eq!(state.status, "ROLLBACK_COMPLETE");
+    let sent = emu.sagemaker.calls();
+    assert!(sent.contains(&"CreateWorkforce".to_owned()), "{sent:?}");
+    assert!(sent.contains(&"DeleteWorkforce".to_owned()), "{sent:?}");
+    assert!(
+        emu.sagemaker.workforces().is_empty(),
+        "{:?}",
+        emu.sagemaker.workforces()
+    );
+}

@@ -234,10 +234,19 @@ impl Providers {
                 Outcome::TimedOut => format!("timed out after {:?}", function.timeout),
                 Outcome::Crashed { status } => format!("crashed (exit status {status:?})"),
             };
-            return Err(failed(format!(
-                "CloudFormation did not receive a response from your Custom Resource: the function {outcome}. See the log of {}",
-                function.spec.function_name
-            )));
+            return Err(ProviderError::Failed {
+                reason: format!(
+                    "CloudFormation did not receive a response from your Custom Resource: the function {outcome}. See the log of {}",
+                    function.spec.function_name
+                ),
+                // A Create it got no answer to gets an id CloudFormation
+                // makes up, and the rollback's Delete carries it
+                // (docs/AWS-NOTES.md §4): the function may have created
+                // something before its answer was lost.
+                physical_id: physical_id
+                    .map(str::to_owned)
+                    .or_else(|| Some(super::generated_name(&self.stack.name, logical_id, 128))),
+            });
         };
         let response = put.json();
         let physical = response["PhysicalResourceId"]
