@@ -52,12 +52,29 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
         "OidcAuthenticationRequestExtraParams",
         "OidcGroups",
     ],
-    // UserPoolId, ClientId and WorkerGroupName for a Cognito workforce, the
-    // Oidc* ones for an OIDC workforce (docs/CONTRACT.md): which set is
-    // required depends on the kind, so `validate` checks them.
+    // COGNITO_REQUIRED or OIDC_REQUIRED besides: which set is required
+    // depends on the kind, so `validate` checks them.
     required: &["WorkforceName", "WorkteamName"],
     data_keys: &["WorkforceArn", "WorkforceName", "SubDomain", "WorkteamArn"],
 };
+
+/// Required for a Cognito workforce, and absent for an OIDC one
+/// (docs/CONTRACT.md, the "Cognito" rows).
+pub const COGNITO_REQUIRED: [&str; 3] = ["UserPoolId", "ClientId", "WorkerGroupName"];
+
+/// Required for an OIDC workforce (docs/CONTRACT.md, the "OIDC" rows); any
+/// `Oidc*` property given makes the workforce an OIDC one.
+pub const OIDC_REQUIRED: [&str; 9] = [
+    "OidcClientId",
+    "OidcClientSecretArn",
+    "OidcIssuer",
+    "OidcAuthorizationEndpoint",
+    "OidcTokenEndpoint",
+    "OidcUserInfoEndpoint",
+    "OidcLogoutEndpoint",
+    "OidcJwksUri",
+    "OidcGroups",
+];
 
 #[cfg(test)]
 mod tests {
@@ -98,25 +115,13 @@ mod tests {
     /// each kind's own required properties, left out, refused by name.
     #[test]
     fn every_contract_property_parses() {
-        let cognito_only = ["UserPoolId", "ClientId", "WorkerGroupName"];
-        let oidc_required = [
-            "OidcClientId",
-            "OidcClientSecretArn",
-            "OidcIssuer",
-            "OidcAuthorizationEndpoint",
-            "OidcTokenEndpoint",
-            "OidcUserInfoEndpoint",
-            "OidcLogoutEndpoint",
-            "OidcJwksUri",
-            "OidcGroups",
-        ];
         for oidc in [false, true] {
             let all: Map<String, Value> = CONTRACT
                 .properties
                 .iter()
                 .map(|property| {
                     let other_kinds = if oidc {
-                        cognito_only.contains(property)
+                        COGNITO_REQUIRED.contains(property)
                     } else {
                         property.starts_with("Oidc")
                     };
@@ -137,7 +142,11 @@ mod tests {
             assert_eq!(properties.source_ip_cidrs.len(), 2);
             assert!(properties.vpc().is_some());
             assert_eq!(oidc::settings(&properties).is_some(), oidc);
-            let own_required: &[&str] = if oidc { &oidc_required } else { &cognito_only };
+            let own_required: &[&str] = if oidc {
+                &OIDC_REQUIRED
+            } else {
+                &COGNITO_REQUIRED
+            };
             for required in own_required {
                 let mut without = all.clone();
                 without.remove(*required);

@@ -365,17 +365,7 @@ mod tests {
 
     #[test]
     fn every_required_oidc_property_is_named_when_missing() {
-        for key in [
-            "OidcClientId",
-            "OidcClientSecretArn",
-            "OidcIssuer",
-            "OidcAuthorizationEndpoint",
-            "OidcTokenEndpoint",
-            "OidcUserInfoEndpoint",
-            "OidcLogoutEndpoint",
-            "OidcJwksUri",
-            "OidcGroups",
-        ] {
+        for key in crate::OIDC_REQUIRED {
             let empty = if key == "OidcGroups" {
                 json!([])
             } else {
@@ -387,7 +377,7 @@ mod tests {
 
     #[test]
     fn cognito_properties_are_refused_beside_oidc_ones() {
-        for key in ["UserPoolId", "ClientId", "WorkerGroupName"] {
+        for key in crate::COGNITO_REQUIRED {
             let error = refused(key, json!("x"));
             assert!(error.rule.contains("not both"), "{error}");
         }

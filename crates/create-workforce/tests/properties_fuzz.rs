@@ -2,11 +2,11 @@
 //! protocol parses them: nothing panics, every refusal names the property,
 //! and the simple rules agree with their documented form.
 
-use create_workforce::CONTRACT;
 use create_workforce::properties::{
     MAX_CIDRS, MAX_DESCRIPTION_LEN, MAX_GROUP_NAME_LEN, MAX_WORKFORCE_NAME_LEN,
     WorkforceProperties, cidr_problem,
 };
+use create_workforce::{COGNITO_REQUIRED, CONTRACT, OIDC_REQUIRED};
 use custom_resource::fuzz::{self, Perturbation};
 use custom_resource::{PropertiesError, parse_properties};
 use proptest::prelude::*;
@@ -40,10 +40,6 @@ fn valid_oidc() -> Value {
         .clone()
 }
 
-/// The properties only an OIDC workforce has, and those only a Cognito one
-/// has: a change to one kind's can be refused as the other kind's.
-const COGNITO_ONLY: [&str; 3] = ["UserPoolId", "ClientId", "WorkerGroupName"];
-
 fn with(key: &str, value: Value) -> Value {
     let mut properties = valid(false);
     properties[key] = value;
@@ -70,6 +66,13 @@ fn refused_naming(raw: &Value, property: &str) -> Result<(), TestCaseError> {
 /// refused as another one missing.
 const VPC: [&str; 3] = ["VpcId", "SubnetIds", "SecurityGroupIds"];
 
+/// Whether `error` names `property` (or, for a part of the VPC config,
+/// another part: they go together).
+fn names_it(error: &PropertiesError, property: &str) -> bool {
+    fuzz::names_property(error, property)
+        || (VPC.contains(&property) && VPC.iter().any(|p| fuzz::names_property(error, p)))
+}
+
 /// Characters outside `allowed`, to break a character rule with.
 fn char_outside(allowed: fn(char) -> bool) -> impl Strategy<Value = char> {
     any::<char>().prop_filter("outside the allowed set", move |c| !allowed(*c))
@@ -91,10 +94,7 @@ proptest! {
     ) {
         let raw = change.apply(&valid(with_vpc));
         if let Err(error) = parse(&raw) {
-            let property = change.property();
-            let named = fuzz::names_property(&error, property)
-                || (VPC.contains(&property) && VPC.iter().any(|p| fuzz::names_property(&error, p)));
-            prop_assert!(named, "{change:?}: {error}");
+            prop_assert!(names_it(&error, change.property()), "{change:?}: {error}");
         }
         if let Perturbation::Removed(property) = &change
             && CONTRACT.required.contains(&property.as_str())
@@ -111,20 +111,15 @@ proptest! {
     ) {
         let raw = change.apply(&valid_oidc());
         if let Err(error) = parse(&raw) {
-            let property = change.property();
-            let named = fuzz::names_property(&error, property)
-                || (VPC.contains(&property) && VPC.iter().any(|p| fuzz::names_property(&error, p)));
-            prop_assert!(named, "{change:?}: {error}");
+            prop_assert!(names_it(&error, change.property()), "{change:?}: {error}");
         }
         if let Perturbation::Removed(property) = &change
-            && property.starts_with("Oidc")
-            && !["OidcScope", "OidcClientSecretVersion", "OidcAuthenticationRequestExtraParams"]
-                .contains(&property.as_str())
+            && OIDC_REQUIRED.contains(&property.as_str())
         {
             refused_naming(&raw, property)?;
         }
         if let Perturbation::Replaced(property, value) = &change
-            && COGNITO_ONLY.contains(&property.as_str())
+            && COGNITO_REQUIRED.contains(&property.as_str())
             && value.as_str().is_some_and(|text| !text.is_empty())
         {
             refused_naming(&raw, property)?;

@@ -1150,20 +1150,9 @@ fn every_function_is_told_its_own_stack() {
 
 // ------------------------------------------------------------ the two kinds
 
-/// What Custom::PrivateWorkforce needs of each kind (docs/CONTRACT.md: the
-/// "Cognito" and "OIDC" rows): given for that kind, absent for the other.
-const COGNITO_PROPERTIES: [&str; 3] = ["UserPoolId", "ClientId", "WorkerGroupName"];
-const OIDC_REQUIRED: [&str; 9] = [
-    "OidcClientId",
-    "OidcClientSecretArn",
-    "OidcIssuer",
-    "OidcAuthorizationEndpoint",
-    "OidcTokenEndpoint",
-    "OidcUserInfoEndpoint",
-    "OidcLogoutEndpoint",
-    "OidcJwksUri",
-    "OidcGroups",
-];
+// What Custom::PrivateWorkforce needs of each kind (docs/CONTRACT.md: the
+// "Cognito" and "OIDC" rows): given for that kind, absent for the other.
+use create_workforce::{COGNITO_REQUIRED, OIDC_REQUIRED};
 
 /// Each variant's workforce has exactly the properties of its kind, and
 /// the Cognito resources exist only with Cognito.
@@ -1186,9 +1175,9 @@ fn kind_problems(template: &Template) -> Vec<String> {
         for (id, workforce) in workforces {
             let given = |name: &str| workforce["Properties"].get(name).is_some();
             let (needed, foreign): (Vec<&str>, Vec<&str>) = if oidc {
-                (OIDC_REQUIRED.to_vec(), COGNITO_PROPERTIES.to_vec())
+                (OIDC_REQUIRED.to_vec(), COGNITO_REQUIRED.to_vec())
             } else {
-                (COGNITO_PROPERTIES.to_vec(), OIDC_REQUIRED.to_vec())
+                (COGNITO_REQUIRED.to_vec(), OIDC_REQUIRED.to_vec())
             };
             for name in needed.into_iter().filter(|n| !given(n)) {
                 problems.push(format!("[{label}] {id}: {name} is missing"));
