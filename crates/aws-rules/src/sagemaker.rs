@@ -110,6 +110,22 @@ pub fn is_portal_url(url: &str) -> bool {
     )
 }
 
+/// `urls` with `live` in place of every other labeling portal's URL: the
+/// pool of a private workforce serves that one workforce (one per region),
+/// so a portal URL that is not the live one is an earlier workforce's, whose
+/// portal is gone. Other URLs keep their order, `live` is appended when
+/// missing, and duplicates go.
+pub fn with_live_portal<'a>(urls: impl IntoIterator<Item = &'a str>, live: &'a str) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for url in urls.into_iter().chain([live]) {
+        let earlier_portal = url != live && is_portal_url(url);
+        if !earlier_portal && !kept.iter().any(|k| k == url) {
+            kept.push(url.to_owned());
+        }
+    }
+    kept
+}
+
 /// A workforce's `Status` (Model enum).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -432,6 +448,26 @@ mod tests {
         for bad in ["", "https://x", "x/y", "x y"] {
             assert!(!is_bare_host(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_live_portal_replaces_earlier_ones_and_nothing_else_moves() {
+        const LIVE: &str = "https://new1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+        const EARLIER: &str = "https://old1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";
+        let urls = |items: &[&str]| items.iter().map(|u| u.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            with_live_portal(["https://127.0.0.1", EARLIER, "myapp://cb", EARLIER], LIVE),
+            urls(&["https://127.0.0.1", "myapp://cb", LIVE])
+        );
+        // Already right: unchanged, in order, the live one not repeated.
+        assert_eq!(
+            with_live_portal([LIVE, "https://app.example.com/cb", LIVE], LIVE),
+            urls(&[LIVE, "https://app.example.com/cb"])
+        );
+        assert_eq!(with_live_portal([], LIVE), urls(&[LIVE]));
+        // Another path of the live portal is an earlier portal's too.
+        let live_logout = "https://new1.labeling.us-east-1.sagemaker.aws/logout";
+        assert_eq!(with_live_portal([live_logout], LIVE), urls(&[LIVE]));
     }
 
     #[test]

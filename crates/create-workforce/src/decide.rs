@@ -1,15 +1,18 @@
 //! The decisions, without I/O: what a region's workforces mean for a Create,
 //! whether a workforce is provably ours, whether an Update is in place or a
 //! replacement, what UpdateWorkforce must send, what to do with the work
-//! team, which other teams stand in the way, and when a wait is over.
+//! team, which other teams stand in the way, which portal URLs the app
+//! client must hold, and when a wait is over.
 
 use crate::error::WorkforceError;
 use crate::oidc;
 use crate::properties::{Tags, WorkforceProperties};
+use aws_rules::sagemaker::with_live_portal;
 pub use aws_rules::sagemaker::{
-    CognitoMember, Identity, IpAddressType, Observed, ObservedTeam, OidcSettings, SignIn, Status,
-    VpcConfig, canonical,
+    CognitoMember, Identity, IpAddressType, Observed, ObservedTeam, OidcSettings, PortalUrls,
+    SignIn, Status, VpcConfig, canonical,
 };
+use cognito_rules::client_update::NewUrls;
 use std::time::Duration;
 
 /// What a Create finds in the region.
@@ -461,6 +464,33 @@ pub fn until_gone(observed: Option<&Observed>) -> Poll<()> {
         None => Poll::Ready(()),
         Some(workforce) => Poll::Pending(workforce.status.as_str().to_owned()),
     }
+}
+
+/// The URLs the app client of a Cognito workforce must hold once the
+/// workforce is Active: its own, with the live portal's callback and logout
+/// URLs in place of any earlier portal's; `None` when it holds them already.
+///
+/// SageMaker adds the portal's URLs to the client when it creates a
+/// workforce, but an earlier workforce's stay. After a rename or a switch of
+/// kind, `Custom::PlaceholderFilter` and `Custom::ClientCallbacks` replace
+/// them; when such an update fails and its rollback recreates the old
+/// workforce (under a new portal: SageMaker picks the sub-domain), those
+/// resources get no event, so this resource, whose recreation moved the
+/// portal, puts the client right itself.
+pub fn client_urls_for_portal(
+    callback_urls: &[String],
+    logout_urls: &[String],
+    portal: &PortalUrls,
+) -> Option<NewUrls> {
+    let wanted = NewUrls {
+        callback_urls: with_live_portal(
+            callback_urls.iter().map(String::as_str),
+            &portal.callback_url,
+        ),
+        logout_urls: with_live_portal(logout_urls.iter().map(String::as_str), &portal.logout_url),
+    };
+    let unchanged = wanted.callback_urls == callback_urls && wanted.logout_urls == logout_urls;
+    (!unchanged).then_some(wanted)
 }
 
 /// Polling intervals: short at first (a local emulator settles in
@@ -1256,5 +1286,42 @@ mod tests {
             ["by-hand"]
         );
         assert!(teams_in_the_way_of_oidc(&teams[..2], WF_ARN, &["wf-team", "old-team"]).is_empty());
+    }
+
+    #[test]
+    fn the_client_gets_the_live_portal_in_place_of_an_earlier_one() {
+        let portal = PortalUrls::new("new1.labeling.us-east-1.sagemaker.aws");
+        let earlier = PortalUrls::new("old1.labeling.us-east-1.sagemaker.aws");
+        let strings = |items: &[&str]| items.iter().map(|u| u.to_string()).collect::<Vec<_>>();
+        // After a rollback recreated the workforce: SageMaker added the live
+        // portal's URLs beside the earlier portal's.
+        let wanted = client_urls_for_portal(
+            &strings(&[&earlier.callback_url, "myapp://done", &portal.callback_url]),
+            &strings(&[&earlier.logout_url, &portal.logout_url]),
+            &portal,
+        )
+        .unwrap();
+        assert_eq!(
+            wanted.callback_urls,
+            strings(&["myapp://done", &portal.callback_url])
+        );
+        assert_eq!(wanted.logout_urls, strings(&[&portal.logout_url]));
+        // A first create: the placeholder stays for the filter to drop.
+        let wanted =
+            client_urls_for_portal(&strings(&["https://127.0.0.1"]), &[], &portal).unwrap();
+        assert_eq!(
+            wanted.callback_urls,
+            strings(&["https://127.0.0.1", &portal.callback_url])
+        );
+        assert_eq!(wanted.logout_urls, strings(&[&portal.logout_url]));
+        // Already right: nothing to write.
+        assert_eq!(
+            client_urls_for_portal(
+                &strings(&[&portal.callback_url, "https://app.example.com/cb"]),
+                &strings(&[&portal.logout_url]),
+                &portal
+            ),
+            None
+        );
     }
 }

@@ -89,6 +89,26 @@ pub enum WorkforceError {
     )]
     SecretUnusable { arn: String, problem: String },
 
+    /// DescribeUserPoolClient of the workforce's own app client.
+    #[error(
+        "workforce {workforce:?} is Active, but its app client's portal URLs could not be checked: {source}"
+    )]
+    ClientUnreadable {
+        workforce: String,
+        source: cognito_rules::DescribeClientError,
+    },
+
+    #[error(
+        "workforce {workforce:?} is Active, but app client {client_id} of user pool {user_pool_id} could not be given the portal's URLs \
+         in place of an earlier portal's (UpdateUserPoolClient): {detail}. Deploy again to retry"
+    )]
+    ClientUpdate {
+        workforce: String,
+        user_pool_id: String,
+        client_id: String,
+        detail: String,
+    },
+
     #[error("SageMaker {operation} for {target} failed: {detail}")]
     Aws {
         operation: &'static str,

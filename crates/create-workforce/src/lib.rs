@@ -9,8 +9,9 @@
 //!   OIDC workforce);
 //! - [`decide`]: the decisions, without I/O (adopt / conflict / create,
 //!   in place / replace, is it ours, what to update, the work team and the
-//!   teams in the way, when a wait is over);
-//! - [`resource`]: the SageMaker calls around them.
+//!   teams in the way, the app client's portal URLs, when a wait is over);
+//! - [`resource`]: the SageMaker (and Cognito, Secrets Manager) calls around
+//!   them.
 
 pub mod decide;
 pub mod error;
@@ -55,7 +56,15 @@ pub const CONTRACT: custom_resource::ResourceContract = custom_resource::Resourc
     // COGNITO_REQUIRED or OIDC_REQUIRED besides: which set is required
     // depends on the kind, so `validate` checks them.
     required: &["WorkforceName", "WorkteamName"],
-    data_keys: &["WorkforceArn", "WorkforceName", "SubDomain", "WorkteamArn"],
+    data_keys: &[
+        "WorkforceArn",
+        "WorkforceName",
+        "SubDomain",
+        "PortalUrl",
+        "CallbackUrl",
+        "LogoutUrl",
+        "WorkteamArn",
+    ],
 };
 
 /// Required for a Cognito workforce, and absent for an OIDC one

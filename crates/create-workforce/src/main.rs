@@ -1,5 +1,5 @@
-//! The `Custom::PrivateWorkforce` Lambda: its SageMaker and Secrets Manager
-//! clients, built once.
+//! The `Custom::PrivateWorkforce` Lambda: its SageMaker, Secrets Manager and
+//! Cognito clients, built once.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -8,6 +8,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     custom_resource::run(create_workforce::PrivateWorkforce::new(
         aws_sdk_sagemaker::Client::new(&config),
         aws_sdk_secretsmanager::Client::new(&config),
+        aws_sdk_cognitoidentityprovider::Client::new(&config),
     ))
     .await
 }

@@ -2,8 +2,8 @@
 
 use crate::decide::{
     self, BeforeDelete, Changes, Existing, IpAddressType, Members, Notification, Observed,
-    ObservedTeam, OidcSettings, OldWorkforce, Ownership, Poll, TagChanges, TeamPlan, UpdatePlan,
-    VpcChange,
+    ObservedTeam, OidcSettings, OldWorkforce, Ownership, Poll, PortalUrls, SignIn, TagChanges,
+    TeamPlan, UpdatePlan, VpcChange,
 };
 use crate::error::WorkforceError;
 use crate::oidc;
@@ -54,21 +54,75 @@ const GONE: Goal = Goal {
     next: "DeleteWorkforce was accepted; check the workforce in the SageMaker console before deploying again",
 };
 
-/// The resource: a SageMaker client, and a Secrets Manager client for an
-/// OIDC workforce's client secret, built once in `main`.
+/// The resource: a SageMaker client, a Secrets Manager client for an OIDC
+/// workforce's client secret, and a Cognito client for a Cognito
+/// workforce's app client, built once in `main`.
 pub struct PrivateWorkforce {
     client: Client,
     secrets: aws_sdk_secretsmanager::Client,
+    cognito: aws_sdk_cognitoidentityprovider::Client,
     backoff: decide::Backoff,
 }
 
 impl PrivateWorkforce {
-    pub fn new(client: Client, secrets: aws_sdk_secretsmanager::Client) -> Self {
+    pub fn new(
+        client: Client,
+        secrets: aws_sdk_secretsmanager::Client,
+        cognito: aws_sdk_cognitoidentityprovider::Client,
+    ) -> Self {
         Self {
             client,
             secrets,
+            cognito,
             backoff: decide::Backoff::default(),
         }
+    }
+
+    /// A Cognito workforce's app client gets the live portal's URLs in
+    /// place of an earlier portal's ([`decide::client_urls_for_portal`]);
+    /// one DescribeUserPoolClient, and an update (every other setting
+    /// carried over) only when they differ. Nothing for an OIDC workforce.
+    async fn point_client_at_portal(
+        &self,
+        p: &WorkforceProperties,
+        workforce: &Observed,
+    ) -> Result<(), WorkforceError> {
+        let SignIn::Cognito {
+            user_pool_id,
+            client_id,
+        } = p.sign_in()
+        else {
+            return Ok(());
+        };
+        let portal = PortalUrls::new(&workforce.sub_domain);
+        let described = cognito_rules::describe_app_client(&self.cognito, user_pool_id, client_id)
+            .await
+            .map_err(|source| WorkforceError::ClientUnreadable {
+                workforce: workforce.name.clone(),
+                source,
+            })?;
+        let Some(urls) = decide::client_urls_for_portal(
+            described.callback_urls(),
+            described.logout_urls(),
+            &portal,
+        ) else {
+            return Ok(());
+        };
+        cognito_rules::client_update::update_request(user_pool_id, client_id, &described, &urls)
+            .send_with(&self.cognito)
+            .await
+            .map_err(|error| WorkforceError::ClientUpdate {
+                workforce: workforce.name.clone(),
+                user_pool_id: user_pool_id.to_owned(),
+                client_id: client_id.to_owned(),
+                detail: aws_rules::aws_detail(&error),
+            })?;
+        tracing::info!(
+            workforce = %workforce.name,
+            client_id,
+            "gave the app client the live portal's URLs in place of an earlier portal's"
+        );
+        Ok(())
     }
 
     /// The OidcConfig to send: `settings` and the client secret, read now
@@ -722,11 +776,18 @@ fn conflict(other: &Observed) -> WorkforceError {
     }
 }
 
+/// The Data: the portal's URLs too, so that the stack's outputs follow the
+/// workforce even when a rollback recreates it under a new portal (the
+/// portal resources get no event then).
 fn outcome(physical_id: &str, workforce: &Observed, workteam_arn: String) -> Outcome {
+    let portal = PortalUrls::new(&workforce.sub_domain);
     Outcome::new(physical_id.to_owned())
         .with("WorkforceArn", workforce.arn.clone())
         .with("WorkforceName", workforce.name.clone())
         .with("SubDomain", workforce.sub_domain.clone())
+        .with("PortalUrl", portal.portal_url)
+        .with("CallbackUrl", portal.callback_url)
+        .with("LogoutUrl", portal.logout_url)
         .with("WorkteamArn", workteam_arn)
 }
 
@@ -801,6 +862,7 @@ impl CustomResource for PrivateWorkforce {
         p: WorkforceProperties,
     ) -> Result<Outcome, WorkforceError> {
         let workforce = self.create_or_adopt(ctx, &p, true).await?;
+        self.point_client_at_portal(&p, &workforce).await?;
         let team = self.ensure_team(&p, &workforce, false, None).await?;
         self.apply_all_tags(&workforce, &team, &p, None).await?;
         Ok(outcome(&p.workforce_name, &workforce, team))
@@ -865,6 +927,7 @@ impl CustomResource for PrivateWorkforce {
                 self.create_or_adopt(ctx, &p, false).await?
             }
         };
+        self.point_client_at_portal(&p, &workforce).await?;
         let claimed = old
             .as_ref()
             .is_some_and(|old| old.workteam_name == p.workteam_name);

@@ -18,7 +18,7 @@ struct Setup {
     secrets: Secrets,
     function: FunctionUnderTest,
     secret_arn: String,
-    _moto: MotoServer,
+    moto: MotoServer,
 }
 
 async fn setup() -> Setup {
@@ -45,7 +45,7 @@ async fn setup() -> Setup {
         secrets,
         function,
         secret_arn: created.arn().unwrap_or_default().to_owned(),
-        _moto: moto,
+        moto,
     }
 }
 
@@ -274,8 +274,20 @@ async fn an_unreadable_secret_is_failed_by_name_before_anything_changes() {
 #[tokio::test]
 async fn cognito_to_oidc_replaces_the_workforce_and_delete_removes_it() {
     let s = setup().await;
+    let idp = local_aws::cognito::client(&s.moto).await;
+    let pool = local_aws::cognito::create_pool(&idp, "workforce-pool")
+        .await
+        .unwrap();
+    let client = local_aws::cognito::create_client(local_aws::cognito::code_flow_client(
+        &idp,
+        &pool,
+        &["https://127.0.0.1"],
+        &[],
+    ))
+    .await
+    .unwrap();
     let cognito = json!({"WorkforceName": "labelers", "WorkteamName": "labelers-team",
-        "UserPoolId": "us-east-1_TestPool1", "ClientId": "testclient1", "WorkerGroupName": "workers"});
+        "UserPoolId": pool, "ClientId": client, "WorkerGroupName": "workers"});
     s.send(RESOURCE.create(cognito.clone()))
         .await
         .assert_success();

@@ -2,38 +2,78 @@
 //! API, against the project's SageMaker emulator.
 
 use local_aws::harness::{self, Answered, FunctionUnderTest, Resource};
+use local_aws::moto::MotoServer;
 use local_aws::sagemaker::{EmulatorOptions, SageMakerEmulator};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 const RESOURCE: Resource =
     Resource::new(create_workforce::CONTRACT.resource_type, "PrivateWorkforce");
+/// A pool and client that do not exist: for events refused before any call.
 const POOL: &str = "us-east-1_TestPool1";
 const CLIENT: &str = "testclient1";
+/// The client's callback before the workforce exists (as the template's).
+const PLACEHOLDER: &str = "https://127.0.0.1";
 
 struct Setup {
     sagemaker: SageMakerEmulator,
     function: FunctionUnderTest,
+    cognito: aws_sdk_cognitoidentityprovider::Client,
+    /// A real user pool and app client on moto, which SageMaker's
+    /// CreateWorkforce (emulated) and the function both work on.
+    pool: String,
+    client: String,
+    _moto: MotoServer,
 }
 
 async fn setup() -> Setup {
-    let sagemaker = SageMakerEmulator::start(EmulatorOptions::default())
+    let moto = MotoServer::start().await.expect("moto starts");
+    let cognito = local_aws::cognito::client(&moto).await;
+    let pool = local_aws::cognito::create_pool(&cognito, "workforce-pool")
         .await
-        .expect("emulator starts");
+        .expect("pool created");
+    let client = new_client(&cognito, &pool).await;
+    let sagemaker = SageMakerEmulator::start(EmulatorOptions {
+        cognito_endpoint: Some(moto.endpoint_url()),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("emulator starts");
     let function = FunctionUnderTest::start(
         env!("CARGO_BIN_EXE_create-workforce"),
-        harness::aws_env(None, Some(&sagemaker.endpoint_url())),
+        harness::aws_env(Some(&moto), Some(&sagemaker.endpoint_url())),
     )
     .await
     .expect("function host starts");
     Setup {
         sagemaker,
         function,
+        cognito,
+        pool,
+        client,
+        _moto: moto,
     }
 }
 
+/// A code-flow app client on `pool` with the placeholder callback.
+async fn new_client(cognito: &aws_sdk_cognitoidentityprovider::Client, pool: &str) -> String {
+    local_aws::cognito::create_client(local_aws::cognito::code_flow_client(
+        cognito,
+        pool,
+        &[PLACEHOLDER],
+        &[],
+    ))
+    .await
+    .expect("client created")
+}
+
+/// Properties on the pool and client that do not exist (see [`POOL`]).
 fn props(name: &str) -> Value {
-    json!({"WorkforceName": name, "UserPoolId": POOL, "ClientId": CLIENT,
+    props_on(POOL, CLIENT, name)
+}
+
+fn props_on(pool: &str, client: &str, name: &str) -> Value {
+    json!({"WorkforceName": name, "UserPoolId": pool, "ClientId": client,
            "WorkteamName": format!("{name}-team"), "WorkerGroupName": "workers"})
 }
 
@@ -54,6 +94,22 @@ fn with(mut properties: Value, key: &str, value: Value) -> Value {
 }
 
 impl Setup {
+    /// Properties on this setup's pool and client.
+    fn props(&self, name: &str) -> Value {
+        props_on(&self.pool, &self.client, name)
+    }
+
+    /// The client's (callback URLs, logout URLs).
+    async fn client_urls(&self, client: &str) -> (Vec<String>, Vec<String>) {
+        let described = local_aws::cognito::describe_client(&self.cognito, &self.pool, client)
+            .await
+            .expect("client described");
+        (
+            described.callback_urls().to_vec(),
+            described.logout_urls().to_vec(),
+        )
+    }
+
     async fn create(&self, properties: Value) -> Answered {
         self.function.send(RESOURCE.create(properties)).await
     }
@@ -124,8 +180,8 @@ impl Setup {
                 aws_sdk_sagemaker::types::MemberDefinition::builder()
                     .cognito_member_definition(
                         aws_sdk_sagemaker::types::CognitoMemberDefinition::builder()
-                            .user_pool(POOL)
-                            .client_id(CLIENT)
+                            .user_pool(&self.pool)
+                            .client_id(&self.client)
                             .user_group("others")
                             .build(),
                     )
@@ -148,13 +204,13 @@ impl Setup {
 #[tokio::test]
 async fn create_waits_for_active_and_answers_with_the_workforce() {
     let s = setup().await;
-    let answered = s.create(props("labelers")).await;
+    let answered = s.create(s.props("labelers")).await;
     answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     let live = s.workforce("labelers").expect("workforce created");
     assert_eq!(live["Status"], "Active");
-    assert_eq!(live["CognitoConfig"]["UserPool"], POOL);
-    assert_eq!(live["CognitoConfig"]["ClientId"], CLIENT);
+    assert_eq!(live["CognitoConfig"]["UserPool"], s.pool.as_str());
+    assert_eq!(live["CognitoConfig"]["ClientId"], s.client.as_str());
     assert_eq!(answered.data("WorkforceName"), Some("labelers"));
     assert_eq!(answered.data("WorkforceArn"), live["WorkforceArn"].as_str());
     assert_eq!(answered.data("SubDomain"), live["SubDomain"].as_str());
@@ -170,7 +226,7 @@ async fn create_waits_for_active_and_answers_with_the_workforce() {
 async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
     let s = setup().await;
     s.function.sink().script([500, 503]);
-    let answered = s.create(props("labelers")).await;
+    let answered = s.create(s.props("labelers")).await;
     assert_eq!(
         answered.puts.len(),
         3,
@@ -201,7 +257,7 @@ async fn a_response_url_answering_500_before_200_gets_one_accepted_put() {
 async fn create_sends_cidrs_and_vpc_config() {
     let s = setup().await;
     let properties = team_props(json!({
-        "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
+        "WorkforceName": "labelers", "UserPoolId": s.pool, "ClientId": s.client,
         "SourceIpCidrs": ["203.0.113.0/24"],
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a", "subnet-0b"], "SecurityGroupIds": ["sg-0a"]
     }));
@@ -223,7 +279,7 @@ async fn create_sends_cidrs_and_vpc_config() {
 #[tokio::test]
 async fn a_repeated_create_adopts_its_own_workforce() {
     let s = setup().await;
-    let event = RESOURCE.create(props("labelers"));
+    let event = RESOURCE.create(s.props("labelers"));
     let first = s.function.send(event.clone()).await;
     first.assert_success().assert_single_put();
     // The same event again, as a duplicate delivery would bring it (its own
@@ -246,13 +302,13 @@ async fn a_repeated_create_adopts_its_own_workforce() {
 #[tokio::test]
 async fn create_is_failed_when_another_workforce_holds_the_region() {
     let s = setup().await;
-    s.create(props("first-workforce"))
+    s.create(s.props("first-workforce"))
         .await
         .assert_success()
         .assert_single_put();
     for other in [
-        props("second-workforce"),
-        with(props("first-workforce"), "ClientId", json!("otherclient")),
+        s.props("second-workforce"),
+        with(s.props("first-workforce"), "ClientId", json!("otherclient")),
     ] {
         let answered = s.create(other).await;
         answered
@@ -284,7 +340,7 @@ async fn create_is_failed_when_another_workforce_holds_the_region() {
 async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
     let s = setup().await;
     let old = with(
-        props("labelers"),
+        s.props("labelers"),
         "SourceIpCidrs",
         json!(["203.0.113.0/24"]),
     );
@@ -294,7 +350,7 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
         .assert_single_put();
 
     let new = with(
-        props("labelers"),
+        s.props("labelers"),
         "SourceIpCidrs",
         json!(["198.51.100.0/24", "2001:db8::/32"]),
     );
@@ -309,7 +365,7 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
     assert_eq!(cidrs, vec!["198.51.100.0/24", "2001:db8::/32"]);
 
     // No SourceIpCidrs: the restriction is cleared with an empty list.
-    let answered = s.update("labelers", props("labelers"), new).await;
+    let answered = s.update("labelers", s.props("labelers"), new).await;
     answered.assert_success().assert_single_put();
     assert_eq!(
         s.workforce("labelers").unwrap()["SourceIpConfig"]["Cidrs"],
@@ -323,15 +379,15 @@ async fn update_replaces_the_source_ip_cidrs_and_can_clear_them() {
 #[tokio::test]
 async fn update_sets_and_removes_the_vpc_config() {
     let s = setup().await;
-    s.create(props("labelers"))
+    s.create(s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
     let vpc = team_props(json!({
-        "WorkforceName": "labelers", "UserPoolId": POOL, "ClientId": CLIENT,
+        "WorkforceName": "labelers", "UserPoolId": s.pool, "ClientId": s.client,
         "VpcId": "vpc-0abc", "SubnetIds": ["subnet-0a"], "SecurityGroupIds": ["sg-0a"]
     }));
-    s.update("labelers", vpc.clone(), props("labelers"))
+    s.update("labelers", vpc.clone(), s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
@@ -339,7 +395,7 @@ async fn update_sets_and_removes_the_vpc_config() {
         s.workforce("labelers").unwrap()["WorkforceVpcConfig"]["VpcId"],
         "vpc-0abc"
     );
-    s.update("labelers", props("labelers"), vpc)
+    s.update("labelers", s.props("labelers"), vpc)
         .await
         .assert_success()
         .assert_single_put();
@@ -355,7 +411,7 @@ async fn update_sets_and_removes_the_vpc_config() {
 async fn update_without_changes_makes_no_update_call() {
     let s = setup().await;
     let properties = with(
-        props("labelers"),
+        s.props("labelers"),
         "SourceIpCidrs",
         json!(["203.0.113.0/24", "10.0.0.0/8"]),
     );
@@ -365,7 +421,7 @@ async fn update_without_changes_makes_no_update_call() {
         .assert_single_put();
     // Same CIDRs in another order: nothing to change.
     let reordered = with(
-        props("labelers"),
+        s.props("labelers"),
         "SourceIpCidrs",
         json!(["10.0.0.0/8", "203.0.113.0/24"]),
     );
@@ -382,13 +438,13 @@ async fn update_without_changes_makes_no_update_call() {
 #[tokio::test]
 async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first() {
     let s = setup().await;
-    let created = s.create(props("old-workforce")).await;
+    let created = s.create(s.props("old-workforce")).await;
     created.assert_success().assert_single_put();
     let answered = s
         .update(
             "old-workforce",
-            props("new-workforce"),
-            props("old-workforce"),
+            s.props("new-workforce"),
+            s.props("old-workforce"),
         )
         .await;
     answered.assert_success().assert_single_put();
@@ -436,14 +492,14 @@ async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first(
     );
 
     // A Delete of the old name (say a cleanup) finds nothing of ours.
-    let cleanup = s.delete("old-workforce", props("old-workforce")).await;
+    let cleanup = s.delete("old-workforce", s.props("old-workforce")).await;
     cleanup.assert_success().assert_single_put();
     assert_eq!(cleanup.physical_id(), "old-workforce");
     assert_eq!(s.names(), vec!["new-workforce"]);
     assert_eq!(s.count("DeleteWorkforce"), 1);
 
     // The stack's Delete carries the id and the current properties.
-    let deleted = s.delete("old-workforce", props("new-workforce")).await;
+    let deleted = s.delete("old-workforce", s.props("new-workforce")).await;
     deleted.assert_success().assert_single_put();
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert!(s.teams().await.is_empty());
@@ -452,7 +508,7 @@ async fn a_new_name_replaces_the_team_and_workforce_deleting_the_old_ones_first(
 #[tokio::test]
 async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
     let s = setup().await;
-    s.create(props("old-workforce"))
+    s.create(s.props("old-workforce"))
         .await
         .assert_success()
         .assert_single_put();
@@ -461,8 +517,8 @@ async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
     let answered = s
         .update(
             "old-workforce",
-            props("new-workforce"),
-            props("old-workforce"),
+            s.props("new-workforce"),
+            s.props("old-workforce"),
         )
         .await;
     answered.assert_failed().assert_single_put();
@@ -483,12 +539,12 @@ async fn a_rename_with_a_strangers_team_on_the_workforce_changes_nothing() {
 #[tokio::test]
 async fn delete_refuses_to_orphan_a_strangers_team() {
     let s = setup().await;
-    s.create(props("labelers"))
+    s.create(s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
     s.stranger_team("labelers", "by-hand").await;
-    let answered = s.delete("labelers", props("labelers")).await;
+    let answered = s.delete("labelers", s.props("labelers")).await;
     answered
         .assert_failed_naming(&["by-hand"])
         .assert_single_put();
@@ -500,7 +556,7 @@ async fn delete_refuses_to_orphan_a_strangers_team() {
 #[tokio::test]
 async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() {
     let s = setup().await;
-    let created = s.create(props("old-workforce")).await;
+    let created = s.create(s.props("old-workforce")).await;
     created.assert_success().assert_single_put();
     let old_workforce_arn = created.data("WorkforceArn").unwrap().to_owned();
     let old_team_arn = created.data("WorkteamArn").unwrap().to_owned();
@@ -509,8 +565,8 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
     let forward = s
         .update(
             "old-workforce",
-            props("new-workforce"),
-            props("old-workforce"),
+            s.props("new-workforce"),
+            s.props("old-workforce"),
         )
         .await;
     forward
@@ -522,8 +578,8 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
     let back = s
         .update(
             "old-workforce",
-            props("old-workforce"),
-            props("new-workforce"),
+            s.props("old-workforce"),
+            s.props("new-workforce"),
         )
         .await;
     back.assert_success().assert_single_put();
@@ -544,17 +600,18 @@ async fn a_rename_whose_new_workforce_fails_is_rolled_back_by_the_update_back() 
 #[tokio::test]
 async fn a_new_client_replaces_the_workforce_under_the_same_name() {
     let s = setup().await;
-    s.create(props("labelers"))
+    s.create(s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
-    let new = with(props("labelers"), "ClientId", json!("newclient2"));
-    let answered = s.update("labelers", new, props("labelers")).await;
+    let new_client = new_client(&s.cognito, &s.pool).await;
+    let new = with(s.props("labelers"), "ClientId", json!(new_client));
+    let answered = s.update("labelers", new, s.props("labelers")).await;
     answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     assert_eq!(
         s.workforce("labelers").unwrap()["CognitoConfig"]["ClientId"],
-        "newclient2"
+        new_client.as_str()
     );
     assert_eq!(s.count("DeleteWorkforce"), 1);
     assert_eq!(s.count("CreateWorkforce"), 2);
@@ -563,17 +620,17 @@ async fn a_new_client_replaces_the_workforce_under_the_same_name() {
 #[tokio::test]
 async fn delete_deletes_our_workforce_and_waits_until_it_is_gone() {
     let s = setup().await;
-    s.create(props("labelers"))
+    s.create(s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
-    let answered = s.delete("labelers", props("labelers")).await;
+    let answered = s.delete("labelers", s.props("labelers")).await;
     answered.assert_success().assert_single_put();
     assert_eq!(answered.physical_id(), "labelers");
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert_eq!(s.count("DeleteWorkforce"), 1);
     // Delivered again: nothing left, still SUCCESS.
-    s.delete("labelers", props("labelers"))
+    s.delete("labelers", s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
@@ -583,7 +640,7 @@ async fn delete_deletes_our_workforce_and_waits_until_it_is_gone() {
 #[tokio::test]
 async fn delete_leaves_missing_and_foreign_workforces_alone() {
     let s = setup().await;
-    s.create(props("labelers"))
+    s.create(s.props("labelers"))
         .await
         .assert_success()
         .assert_single_put();
@@ -592,18 +649,18 @@ async fn delete_leaves_missing_and_foreign_workforces_alone() {
     let foreign = s
         .delete(
             "labelers",
-            with(props("labelers"), "ClientId", json!("otherclient")),
+            with(s.props("labelers"), "ClientId", json!("otherclient")),
         )
         .await;
     foreign.assert_success().assert_single_put();
     // A name the region does not have.
     let missing = s
-        .delete("missing-workforce", props("missing-workforce"))
+        .delete("missing-workforce", s.props("missing-workforce"))
         .await;
     missing.assert_success().assert_single_put();
     assert_eq!(missing.physical_id(), "missing-workforce");
     // An id no workforce can have (a failed Create's marker).
-    let marker = s.delete("created-nothing:abc", props("labelers")).await;
+    let marker = s.delete("created-nothing:abc", s.props("labelers")).await;
     marker.assert_success().assert_single_put();
 
     assert_eq!(s.names(), vec!["labelers"]);
@@ -623,7 +680,7 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
     let s = setup().await;
     s.sagemaker
         .fail_next_workforce("The subnet subnet-0a is not in VPC vpc-0abc");
-    let answered = s.create(props("labelers")).await;
+    let answered = s.create(s.props("labelers")).await;
     answered.assert_failed().assert_single_put();
     assert!(
         answered
@@ -636,7 +693,7 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
     assert_eq!(s.workforce("labelers").unwrap()["Status"], "Failed");
 
     // The rollback's Delete carries that id and removes the Failed workforce.
-    let rollback = s.delete("labelers", props("labelers")).await;
+    let rollback = s.delete("labelers", s.props("labelers")).await;
     rollback.assert_success().assert_single_put();
     assert!(s.names().is_empty(), "{:?}", s.names());
     assert_eq!(s.count("DeleteWorkforce"), 1);
@@ -646,7 +703,7 @@ async fn a_failed_workforce_is_failed_with_its_reason_and_cleaned_up_by_the_roll
 async fn a_workforce_that_never_settles_is_failed_before_the_deadline() {
     let s = setup().await;
     s.sagemaker.never_settle(true);
-    let event = RESOURCE.create(props("labelers"));
+    let event = RESOURCE.create(s.props("labelers"));
     let answered = s
         .function
         .send_with_timeout(event, Duration::from_secs(8))
@@ -663,7 +720,7 @@ async fn a_workforce_that_never_settles_is_failed_before_the_deadline() {
 async fn throttling_is_retried_by_the_sdk() {
     let s = setup().await;
     s.sagemaker.throttle_next(2);
-    let answered = s.create(props("labelers")).await;
+    let answered = s.create(s.props("labelers")).await;
     answered.assert_success().assert_single_put();
     assert_eq!(s.workforce("labelers").unwrap()["Status"], "Active");
     // The first ListWorkforces was refused twice, then answered.
@@ -677,15 +734,26 @@ async fn throttling_is_retried_by_the_sdk() {
 #[tokio::test]
 async fn the_fixtures_drive_a_whole_lifecycle() {
     let s = setup().await;
+    // The fixtures' pool and client are examples: this run's real ones.
+    let fixture = |file: &str| {
+        let mut event = harness::fixture_event(file);
+        for properties in ["ResourceProperties", "OldResourceProperties"] {
+            if event.get(properties).is_some() {
+                event[properties]["UserPoolId"] = json!(s.pool);
+                event[properties]["ClientId"] = json!(s.client);
+            }
+        }
+        event
+    };
     let create = s
         .function
-        .send(harness::fixture_event("create-workforce-create.json"))
+        .send(fixture("create-workforce-create.json"))
         .await;
     create.assert_success().assert_single_put();
     let name = create.physical_id().to_owned();
     let update = s
         .function
-        .send(harness::fixture_event("create-workforce-update.json"))
+        .send(fixture("create-workforce-update.json"))
         .await;
     update.assert_success().assert_single_put();
     assert_eq!(update.physical_id(), name);
@@ -697,7 +765,7 @@ async fn the_fixtures_drive_a_whole_lifecycle() {
     );
     let delete = s
         .function
-        .send(harness::fixture_event("create-workforce-delete.json"))
+        .send(fixture("create-workforce-delete.json"))
         .await;
     delete.assert_success().assert_single_put();
     assert!(s.names().is_empty());
@@ -839,7 +907,7 @@ async fn the_ip_address_type_is_set_at_create_and_changed_in_place() {
     let s = setup().await;
     let dual = with(
         with(
-            props("labelers"),
+            s.props("labelers"),
             "SourceIpCidrs",
             json!(["198.51.100.0/24", "2001:db8::/32"]),
         ),
@@ -852,7 +920,7 @@ async fn the_ip_address_type_is_set_at_create_and_changed_in_place() {
 
     let ipv4 = with(
         with(
-            props("labelers"),
+            s.props("labelers"),
             "SourceIpCidrs",
             json!(["198.51.100.0/24"]),
         ),
@@ -902,7 +970,7 @@ impl Setup {
 async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() {
     let s = setup().await;
     let tagged = with(
-        props("labelers"),
+        s.props("labelers"),
         "Tags",
         json!(["team=labeling", "cost-center=42"]),
     );
@@ -923,7 +991,7 @@ async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() 
     // one key and adds one: the other tag stays.
     s.tag_by_hand(&workforce_arn, "billing", "finance").await;
     let changed = with(
-        props("labelers"),
+        s.props("labelers"),
         "Tags",
         json!(["team=vision", "owner=ml@example.com"]),
     );
@@ -955,7 +1023,7 @@ async fn tags_go_on_the_workforce_and_team_and_change_without_touching_others() 
     );
 
     // A rename: the new workforce and team are created with the tags.
-    let renamed = with(props("labelers-2"), "Tags", changed["Tags"].clone());
+    let renamed = with(s.props("labelers-2"), "Tags", changed["Tags"].clone());
     let answered = s.update("labelers", renamed, changed).await;
     answered.assert_success();
     let new_arn = answered.data("WorkforceArn").unwrap().to_owned();
@@ -1011,11 +1079,11 @@ async fn task_notifications_are_set_changed_and_turned_off() {
     const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:tasks";
     const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:other-tasks";
     let s = setup().await;
-    let notified = with(props("labelers"), "NotificationTopicArn", json!(TOPIC));
+    let notified = with(s.props("labelers"), "NotificationTopicArn", json!(TOPIC));
     s.create(notified.clone()).await.assert_success();
     assert_eq!(s.team_topic("labelers-team").await.as_deref(), Some(TOPIC));
 
-    let moved = with(props("labelers"), "NotificationTopicArn", json!(OTHER));
+    let moved = with(s.props("labelers"), "NotificationTopicArn", json!(OTHER));
     s.update("labelers", moved.clone(), notified)
         .await
         .assert_success();
@@ -1023,12 +1091,12 @@ async fn task_notifications_are_set_changed_and_turned_off() {
     assert_eq!(s.count("UpdateWorkforce"), 0);
 
     // Turned off (the parameter back to off): the team publishes nowhere.
-    s.update("labelers", props("labelers"), moved)
+    s.update("labelers", s.props("labelers"), moved)
         .await
         .assert_success();
     assert_eq!(s.team_topic("labelers-team").await, None);
     let updates = s.count("UpdateWorkteam");
-    s.update("labelers", props("labelers"), props("labelers"))
+    s.update("labelers", s.props("labelers"), s.props("labelers"))
         .await
         .assert_success();
     assert_eq!(s.count("UpdateWorkteam"), updates, "nothing to change");
@@ -1045,4 +1113,79 @@ async fn rule_notification_topic_is_an_sns_topic_arn() {
         "NotificationTopicArn",
     )
     .await;
+}
+
+/// A workforce recreated under a new portal (a rename, and the rollback
+/// that renames it back): SageMaker adds the new portal's URLs to the app
+/// client and leaves the earlier one's; the function leaves the client with
+/// the live portal's alone, other URLs untouched, and answers the portal's
+/// URLs as Data.
+#[tokio::test]
+async fn a_recreated_workforce_leaves_the_client_with_only_the_live_portal() {
+    let s = setup().await;
+    let created = s.create(s.props("labelers")).await;
+    created.assert_success().assert_single_put();
+    let first = format!("https://{}", created.data("SubDomain").unwrap());
+    assert_eq!(created.data("PortalUrl"), Some(first.as_str()));
+    assert_eq!(
+        created.data("CallbackUrl"),
+        Some(format!("{first}/oauth2/idpresponse").as_str())
+    );
+    assert_eq!(
+        created.data("LogoutUrl"),
+        Some(format!("{first}/logout").as_str())
+    );
+    // A first create: the placeholder is for Custom::PlaceholderFilter.
+    assert_eq!(
+        s.client_urls(&s.client).await,
+        (
+            vec![
+                PLACEHOLDER.to_owned(),
+                format!("{first}/oauth2/idpresponse")
+            ],
+            vec![format!("{first}/logout")]
+        )
+    );
+
+    let renamed = s
+        .update("labelers", s.props("renamed"), s.props("labelers"))
+        .await;
+    renamed.assert_success().assert_single_put();
+    let second = format!("https://{}", renamed.data("SubDomain").unwrap());
+    assert_ne!(second, first);
+    assert_eq!(renamed.data("PortalUrl"), Some(second.as_str()));
+    assert_eq!(
+        s.client_urls(&s.client).await,
+        (
+            vec![
+                PLACEHOLDER.to_owned(),
+                format!("{second}/oauth2/idpresponse")
+            ],
+            vec![format!("{second}/logout")]
+        )
+    );
+
+    // The rollback's Update back: the old name under a third portal.
+    let back = s
+        .update("labelers", s.props("labelers"), s.props("renamed"))
+        .await;
+    back.assert_success().assert_single_put();
+    let third = format!("https://{}", back.data("SubDomain").unwrap());
+    assert_ne!(third, second);
+    assert_eq!(
+        s.client_urls(&s.client).await,
+        (
+            vec![
+                PLACEHOLDER.to_owned(),
+                format!("{third}/oauth2/idpresponse")
+            ],
+            vec![format!("{third}/logout")]
+        )
+    );
+    // An update that moves no portal leaves the client as it is.
+    let before = s.client_urls(&s.client).await;
+    s.update("labelers", s.props("labelers"), s.props("labelers"))
+        .await
+        .assert_success();
+    assert_eq!(s.client_urls(&s.client).await, before);
 }

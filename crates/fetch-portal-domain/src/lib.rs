@@ -25,7 +25,7 @@ use custom_resource::ResourceContract;
 /// What `Custom::PortalDomain` offers the template.
 pub const CONTRACT: ResourceContract = ResourceContract {
     resource_type: "Custom::PortalDomain",
-    properties: &["WorkforceName"],
+    properties: &["WorkforceName", "SubDomain"],
     required: &["WorkforceName"],
     data_keys: &["SubDomain", "PortalUrl", "CallbackUrl", "LogoutUrl"],
 };

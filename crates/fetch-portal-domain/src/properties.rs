@@ -11,6 +11,13 @@ pub struct PortalDomainProperties {
     /// The workforce to read.
     #[serde(deserialize_with = "cfn::string")]
     pub workforce_name: String,
+    /// The sub-domain the workforce resource answered. A workforce
+    /// recreated under the same name (a new app client) has a new one, and
+    /// CloudFormation sends this resource an Update only when a property
+    /// changes, so this is what makes it read the new portal. Accepted and
+    /// ignored: the portal is read from SageMaker.
+    #[serde(default, deserialize_with = "cfn::string")]
+    pub sub_domain: String,
 }
 
 impl Properties for PortalDomainProperties {
@@ -38,9 +45,18 @@ mod tests {
     #[test]
     fn every_contract_property_parses() {
         let properties: PortalDomainProperties = CONTRACT
-            .check_sample(&json!({"WorkforceName": "my-workforce"}))
+            .check_sample(&json!({"WorkforceName": "my-workforce",
+                                  "SubDomain": "x1.labeling.us-east-1.sagemaker.aws"}))
             .unwrap();
         assert_eq!(properties.workforce_name, "my-workforce");
+        assert_eq!(properties.sub_domain, "x1.labeling.us-east-1.sagemaker.aws");
+        // Optional: a template without it still works.
+        assert_eq!(
+            parse(json!({"WorkforceName": "my-workforce"}))
+                .unwrap()
+                .sub_domain,
+            ""
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! client should have once the placeholder is gone, and the physical id.
 //! Pure, so every rule is unit-tested.
 
-use aws_rules::sagemaker::is_portal_url;
+use aws_rules::sagemaker::with_live_portal;
 use aws_rules::shown;
 
 /// An app client's callback and logout URLs, in order.
@@ -85,14 +85,22 @@ pub fn filter(current: &ClientUrls, wanted: Wanted<'_>) -> Result<ClientUrls, Fi
 }
 
 fn clean(current: &[String], placeholder: &str, required: Option<&str>) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::with_capacity(current.len() + 1);
-    for url in current.iter().map(String::as_str).chain(required) {
-        let former_portal = required.is_some_and(|required| url != required) && is_portal_url(url);
-        if url != placeholder && !former_portal && !kept.iter().any(|k| k == url) {
-            kept.push(url.to_owned());
+    let current = current
+        .iter()
+        .map(String::as_str)
+        .filter(|url| *url != placeholder);
+    match required {
+        Some(required) => with_live_portal(current, required),
+        None => {
+            let mut kept: Vec<String> = Vec::with_capacity(current.size_hint().0);
+            for url in current {
+                if !kept.iter().any(|k| k == url) {
+                    kept.push(url.to_owned());
+                }
+            }
+            kept
         }
     }
-    kept
 }
 
 const PHYSICAL_ID_SUFFIX: &str = "-callbacks";
@@ -112,6 +120,7 @@ pub fn is_issued_id(physical_id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_rules::sagemaker::is_portal_url;
 
     const PLACEHOLDER: &str = "https://127.0.0.1";
     const PORTAL_CB: &str = "https://x1.labeling.us-east-1.sagemaker.aws/oauth2/idpresponse";

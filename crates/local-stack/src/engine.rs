@@ -32,6 +32,45 @@ pub struct Deployed {
     pub not_emulated: Option<String>,
 }
 
+/// A deployment's outputs before resolution, with the parameters and
+/// conditions they are resolved with. A rollback's Updates answer with
+/// attributes of their own (a custom resource recreated under new values
+/// answers new Data), and the outputs are resolved again against them
+/// (docs/AWS-NOTES.md §8.3).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutputPlan {
+    pub params: Map<String, Value>,
+    pub conditions: BTreeMap<String, bool>,
+    pub outputs: Map<String, Value>,
+}
+
+impl OutputPlan {
+    fn of(plan: &Plan) -> Self {
+        Self {
+            params: plan.params.clone(),
+            conditions: plan.conditions.clone(),
+            outputs: plan.outputs.clone(),
+        }
+    }
+
+    /// The outputs against the stack's resources as they are now.
+    fn resolve(&self, state: &StackState) -> Result<Map<String, Value>, String> {
+        let offered = state.offered();
+        let scope = resolve::Scope {
+            params: &self.params,
+            conditions: &self.conditions,
+            resources: &offered,
+        };
+        let mut outputs = Map::new();
+        for (name, output) in &self.outputs {
+            let value = resolve::resolve(&output["Value"], &scope)
+                .map_err(|e| format!("output {name}: {e}"))?;
+            outputs.insert(name.clone(), value.unwrap_or(Value::Null));
+        }
+        Ok(outputs)
+    }
+}
+
 /// The stack, as kept between commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackState {
@@ -42,6 +81,10 @@ pub struct StackState {
     pub parameters: Map<String, Value>,
     pub resources: BTreeMap<String, Deployed>,
     pub outputs: Map<String, Value>,
+    /// What the outputs of the last successful deployment are made of, so
+    /// that a rollback resolves them again (below).
+    #[serde(default)]
+    pub output_plan: OutputPlan,
     /// Resources left in place when they left the stack (DeletionPolicy or
     /// UpdateReplacePolicy Retain, RetainResources): "Id (Type physical-id)".
     #[serde(default)]
@@ -63,6 +106,7 @@ impl StackState {
             parameters: Map::new(),
             resources: BTreeMap::new(),
             outputs: Map::new(),
+            output_plan: OutputPlan::default(),
             retained: Vec::new(),
         }
     }
@@ -307,22 +351,6 @@ impl Engine<'_> {
         }
     }
 
-    fn outputs(&self, plan: &Plan, state: &StackState) -> Result<Map<String, Value>, String> {
-        let offered = state.offered();
-        let scope = resolve::Scope {
-            params: &plan.params,
-            conditions: &plan.conditions,
-            resources: &offered,
-        };
-        let mut outputs = Map::new();
-        for (name, output) in &plan.outputs {
-            let value = resolve::resolve(&output["Value"], &scope)
-                .map_err(|e| format!("output {name}: {e}"))?;
-            outputs.insert(name.clone(), value.unwrap_or(Value::Null));
-        }
-        Ok(outputs)
-    }
-
     pub async fn create(
         &self,
         plan: &Plan,
@@ -338,9 +366,11 @@ impl Engine<'_> {
             }
         }
         if failure.is_none() {
-            match self.outputs(plan, state) {
+            let output_plan = OutputPlan::of(plan);
+            match output_plan.resolve(state) {
                 Ok(outputs) => {
                     state.outputs = outputs;
+                    state.output_plan = output_plan;
                     state.parameters = parameters;
                     self.stack_event(state, "CREATE_COMPLETE", "");
                     return Ok(());
@@ -467,8 +497,12 @@ impl Engine<'_> {
             }
         }
         if failure.is_none() {
-            match self.outputs(plan, state) {
-                Ok(outputs) => state.outputs = outputs,
+            let output_plan = OutputPlan::of(plan);
+            match output_plan.resolve(state) {
+                Ok(outputs) => {
+                    state.outputs = outputs;
+                    state.output_plan = output_plan;
+                }
                 Err(reason) => {
                     failure = Some(Failure {
                         logical_id: state.name.clone(),
@@ -487,6 +521,14 @@ impl Engine<'_> {
                 ),
             );
             let clean = self.roll_back(state, journal).await;
+            // The previous deployment's outputs, against what the rollback
+            // answered (a state written before output plans were kept has
+            // none: its outputs stay as they were).
+            if !state.output_plan.outputs.is_empty()
+                && let Ok(outputs) = state.output_plan.resolve(state)
+            {
+                state.outputs = outputs;
+            }
             let status = if clean {
                 "UPDATE_ROLLBACK_COMPLETE"
             } else {
@@ -547,11 +589,12 @@ impl Engine<'_> {
                     attempted,
                 } => {
                     let current = state.resources.get(&id).cloned();
+                    let mut previous = *previous;
                     match current.filter(|c| c.physical_id != previous.physical_id) {
                         Some(new) => new_of_replaced.push((id.clone(), new)),
-                        None => clean &= self.update_back(&id, &previous, &attempted).await,
+                        None => clean &= self.update_back(&id, &mut previous, &attempted).await,
                     }
-                    state.resources.insert(id, *previous);
+                    state.resources.insert(id, previous);
                 }
             }
         }
@@ -570,8 +613,10 @@ impl Engine<'_> {
         clean
     }
 
-    /// One resource of a failed update, back to its previous properties.
-    async fn update_back(&self, id: &str, previous: &Deployed, attempted: &Value) -> bool {
+    /// One resource of a failed update, back to its previous properties;
+    /// `previous` takes the attributes it answers with (GetAtt reads a
+    /// custom resource's latest answer, docs/AWS-NOTES.md §4).
+    async fn update_back(&self, id: &str, previous: &mut Deployed, attempted: &Value) -> bool {
         let rt = &previous.resource_type;
         if support(rt) == Support::Native
             && crate::providers::replacement_reason(rt, attempted, &previous.properties).is_some()
@@ -597,8 +642,14 @@ impl Engine<'_> {
             )
             .await;
         match back {
-            Ok(_) => {
+            Ok(answered) => {
                 self.progress.event(id, rt, "UPDATE_COMPLETE", "");
+                if support(rt) == Support::Custom {
+                    previous.attributes = answered.attributes;
+                } else {
+                    // A native provider answers what its update read back.
+                    previous.attributes.extend(answered.attributes);
+                }
                 true
             }
             Err(e) => {

@@ -1008,12 +1008,15 @@ async fn renaming_the_workforce_moves_the_team_portal_client_and_invitation() {
 /// A rename whose new workforce fails: CloudFormation rolls the workforce
 /// resource back with an Update to the old properties, which recreates the
 /// old workforce and its team; the team's ARN is derived from its name, so
-/// it is the one the stack recorded.
+/// it is the one the stack recorded. The recreated workforce has a new
+/// portal (SageMaker picks the sub-domain) and the portal, filter and client
+/// resources get no event, yet `PortalUrl` and the app client follow it.
 #[tokio::test]
 async fn a_rename_whose_new_workforce_fails_rolls_back_to_the_old_workforce_and_team() {
     let emu = emulators().await;
     let sm_config = local_aws::sdk_config(&emu.endpoints.sagemaker, local_aws::REGION).await;
     let sagemaker = aws_sdk_sagemaker::Client::new(&sm_config);
+    let cognito = cognito::Client::new(&emu.moto.sdk_config().await);
     let progress = Progress::new(true);
 
     let create = options(template(), &[]).await;
@@ -1079,6 +1082,27 @@ async fn a_rename_whose_new_workforce_fails_rolls_back_to_the_old_workforce_and_
             && e.status == "UPDATE_IN_PROGRESS"
             && e.reason.contains("rolling back")),
         "the workforce got its rollback Update"
+    );
+    let portal = format!("https://{}", after[0].3);
+    assert_ne!(
+        after[0].3, before[0].3,
+        "a recreated workforce has a new portal"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.logical_id == "ClientCallbacks" && e.reason.contains("rolling back")),
+        "the client's URLs resource got no rollback event"
+    );
+    assert_eq!(output(&state, "PortalUrl"), portal);
+    assert_eq!(
+        client_urls(
+            &cognito,
+            &output(&state, "UserPoolId"),
+            &output(&state, "UserPoolClientId")
+        )
+        .await,
+        portal_urls_on_client(&portal)
     );
 
     // The stack still deletes cleanly.
