@@ -1115,6 +1115,17 @@ async fn rule_notification_topic_is_an_sns_topic_arn() {
     .await;
 }
 
+/// The client's URLs before the filter ran: the placeholder and `portal`'s.
+fn placeholder_and(portal: &str) -> (Vec<String>, Vec<String>) {
+    (
+        vec![
+            PLACEHOLDER.to_owned(),
+            format!("{portal}/oauth2/idpresponse"),
+        ],
+        vec![format!("{portal}/logout")],
+    )
+}
+
 /// A workforce recreated under a new portal (a rename, and the rollback
 /// that renames it back): SageMaker adds the new portal's URLs to the app
 /// client and leaves the earlier one's; the function leaves the client with
@@ -1136,16 +1147,7 @@ async fn a_recreated_workforce_leaves_the_client_with_only_the_live_portal() {
         Some(format!("{first}/logout").as_str())
     );
     // A first create: the placeholder is for Custom::PlaceholderFilter.
-    assert_eq!(
-        s.client_urls(&s.client).await,
-        (
-            vec![
-                PLACEHOLDER.to_owned(),
-                format!("{first}/oauth2/idpresponse")
-            ],
-            vec![format!("{first}/logout")]
-        )
-    );
+    assert_eq!(s.client_urls(&s.client).await, placeholder_and(&first));
 
     let renamed = s
         .update("labelers", s.props("renamed"), s.props("labelers"))
@@ -1154,16 +1156,7 @@ async fn a_recreated_workforce_leaves_the_client_with_only_the_live_portal() {
     let second = format!("https://{}", renamed.data("SubDomain").unwrap());
     assert_ne!(second, first);
     assert_eq!(renamed.data("PortalUrl"), Some(second.as_str()));
-    assert_eq!(
-        s.client_urls(&s.client).await,
-        (
-            vec![
-                PLACEHOLDER.to_owned(),
-                format!("{second}/oauth2/idpresponse")
-            ],
-            vec![format!("{second}/logout")]
-        )
-    );
+    assert_eq!(s.client_urls(&s.client).await, placeholder_and(&second));
 
     // The rollback's Update back: the old name under a third portal.
     let back = s
@@ -1172,16 +1165,7 @@ async fn a_recreated_workforce_leaves_the_client_with_only_the_live_portal() {
     back.assert_success().assert_single_put();
     let third = format!("https://{}", back.data("SubDomain").unwrap());
     assert_ne!(third, second);
-    assert_eq!(
-        s.client_urls(&s.client).await,
-        (
-            vec![
-                PLACEHOLDER.to_owned(),
-                format!("{third}/oauth2/idpresponse")
-            ],
-            vec![format!("{third}/logout")]
-        )
-    );
+    assert_eq!(s.client_urls(&s.client).await, placeholder_and(&third));
     // An update that moves no portal leaves the client as it is.
     let before = s.client_urls(&s.client).await;
     s.update("labelers", s.props("labelers"), s.props("labelers"))
