@@ -184,4 +184,19 @@ async fn the_invariants_name_orphans_drift_a_stray_tag_and_a_missing_team() {
             .any(|p| p.contains("UPDATE_ROLLBACK_FAILED")),
         "{forgiven:?}"
     );
+
+    // A delete whose answer was refused: the stack may still hold the team
+    // the function deleted, but the topic nobody holds is still an orphan.
+    state.status = "DELETE_FAILED".into();
+    let found = world.check(&state, true, None, &mut memory).await;
+    assert!(
+        !found.iter().any(|p| p.starts_with("work teams")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("SNS topics") && p.contains("left-behind")),
+        "{found:?}"
+    );
 }
