@@ -24,6 +24,10 @@ pub struct Delivery {
     /// Lambda delivers the event a second time once the first delivery
     /// ended (its at-least-once delivery of asynchronous invocations).
     pub duplicate: bool,
+    /// This event's deliveries get a deadline shorter than the function's
+    /// Timeout: a fault (a workforce held past the deadline) that should
+    /// cost seconds, not the deadline every other event gets.
+    pub timeout: Option<Duration>,
 }
 
 /// Decides what befalls each event.
@@ -43,8 +47,8 @@ pub struct Faults {
     pub events: Arc<dyn EventFaults>,
     /// Where the functions' AWS calls go.
     pub function_endpoints: Endpoints,
-    /// Every function's Timeout is capped at this, so that a workforce slower
-    /// than the deadline costs seconds instead of fifteen minutes.
+    /// Every function's Timeout is capped at this, so that an event that
+    /// runs to its deadline costs seconds instead of fifteen minutes.
     pub max_function_timeout: Option<Duration>,
 }
 

@@ -2186,7 +2186,7 @@ impl local_stack::faults::EventFaults for RefuseFirstAnswer {
             && !self.refused.swap(true, std::sync::atomic::Ordering::SeqCst);
         local_stack::faults::Delivery {
             response_statuses: if first { vec![403] } else { vec![] },
-            duplicate: false,
+            ..local_stack::faults::Delivery::default()
         }
     }
 }
@@ -2222,6 +2222,70 @@ async fn a_create_whose_answer_is_lost_is_rolled_back_without_orphans() {
     let sent = emu.sagemaker.calls();
     assert!(sent.contains(&"CreateWorkforce".to_owned()), "{sent:?}");
     assert!(sent.contains(&"DeleteWorkforce".to_owned()), "{sent:?}");
+    assert!(
+        emu.sagemaker.workforces().is_empty(),
+        "{:?}",
+        emu.sagemaker.workforces()
+    );
+}
+
+/// Gives one resource type's first event a deadline of `deadline`, shorter
+/// than its function's Timeout.
+struct ShortDeadline {
+    resource_type: &'static str,
+    deadline: std::time::Duration,
+    given: std::sync::atomic::AtomicBool,
+}
+
+impl local_stack::faults::EventFaults for ShortDeadline {
+    fn deliver(
+        &self,
+        event: &serde_json::Value,
+        _crash: local_stack::faults::Crash,
+    ) -> local_stack::faults::Delivery {
+        let first = event["ResourceType"] == self.resource_type
+            && !self.given.swap(true, std::sync::atomic::Ordering::SeqCst);
+        local_stack::faults::Delivery {
+            timeout: first.then_some(self.deadline),
+            ..local_stack::faults::Delivery::default()
+        }
+    }
+}
+
+/// An event's own deadline (a fault hook's) wins over the function's
+/// Timeout: the workforce's Create, given one second where the template
+/// gives fifteen minutes, runs out of time and the create rolls back.
+#[tokio::test]
+async fn an_events_own_deadline_is_shorter_than_the_functions_timeout() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut create = options(template(), &[]).await;
+    create.faults = Some(local_stack::faults::Faults {
+        events: std::sync::Arc::new(ShortDeadline {
+            resource_type: "Custom::PrivateWorkforce",
+            deadline: std::time::Duration::from_secs(1),
+            given: std::sync::atomic::AtomicBool::new(false),
+        }),
+        function_endpoints: emu.endpoints.clone(),
+        max_function_timeout: None,
+    });
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_err(), "{created:?}");
+    assert_eq!(state.status, "ROLLBACK_COMPLETE");
+    let events = progress.events();
+    let failed = events
+        .iter()
+        .find(|e| e.logical_id == "Workforce" && e.status == "CREATE_FAILED")
+        .expect("the workforce's create failed");
+    assert!(failed.reason.contains("time"), "{}", failed.reason);
     assert!(
         emu.sagemaker.workforces().is_empty(),
         "{:?}",

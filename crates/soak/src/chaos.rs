@@ -57,6 +57,12 @@ pub const RESPONSE_5XX: &str = "ResponseURL 5xx, then 200";
 pub const RESPONSE_403: &str = "ResponseURL 403 (final)";
 pub const SLOW_WORKFORCE: &str = "workforce slower than the deadline";
 
+/// The deadline of an event whose workforce is held past it: what fails
+/// the event in seconds, as a workforce slower than fifteen minutes would
+/// in AWS. Every other event gets the soak's function Timeout, which is
+/// longer than the functions' own retry budget, as every real Timeout is.
+pub const SLOW_WORKFORCE_DEADLINE: Duration = Duration::from_secs(8);
+
 /// The event being delivered.
 struct Current {
     label: String,
@@ -263,6 +269,7 @@ impl EventFaults for Chaos {
             }
             if settles && state.workforce_events_in_step == 1 && rng.percent(rates.slow_workforce) {
                 current.slow_workforce = true;
+                current.delivery.timeout = Some(SLOW_WORKFORCE_DEADLINE);
                 (self.hold_workforces)(true);
                 count(state, SLOW_WORKFORCE);
             }
@@ -406,7 +413,7 @@ mod tests {
     fn a_refused_answer_is_not_sent_again() {
         let refused = Delivery {
             response_statuses: vec![403],
-            duplicate: false,
+            ..Delivery::default()
         };
         assert!(check_responses(&refused, &[put(403, "SUCCESS", "a")]).is_empty());
         let again = check_responses(

@@ -210,11 +210,14 @@ impl Providers {
             self.sink
                 .script_for(&request_id, delivery.response_statuses.iter().copied());
         }
-        let invocation = deliver(host, &event, function.timeout).await;
+        let timeout = delivery
+            .timeout
+            .map_or(function.timeout, |t| t.min(function.timeout));
+        let invocation = deliver(host, &event, timeout).await;
         if delivery.duplicate {
             // The second delivery's answer is recorded by the sink; the
             // first accepted response is the one CloudFormation acts on.
-            deliver(host, &event, function.timeout).await;
+            deliver(host, &event, timeout).await;
         }
         if let Some(faults) = &self.faults {
             faults
@@ -231,7 +234,7 @@ impl Providers {
             let outcome = match invocation.outcome {
                 Outcome::Response(_) => "returned without sending a response".to_owned(),
                 Outcome::Error(error) => format!("failed: {error}"),
-                Outcome::TimedOut => format!("timed out after {:?}", function.timeout),
+                Outcome::TimedOut => format!("timed out after {timeout:?}"),
                 Outcome::Crashed { status } => format!("crashed (exit status {status:?})"),
             };
             return Err(ProviderError::Failed {
