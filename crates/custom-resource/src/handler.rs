@@ -2,7 +2,7 @@
 
 use crate::CustomResource;
 use crate::event::{Request, RequestType};
-use crate::properties;
+use crate::properties::{self, Properties as _};
 use crate::response::{self, Answer, Outcome};
 use crate::send::{self, Delivery, ResponseUrl};
 use futures_util::FutureExt;
@@ -307,7 +307,7 @@ impl<R: CustomResource> Handler<R> {
     }
 
     async fn dispatch(&self, request: &Request, context: &Context) -> Answer {
-        let properties = properties::parse::<R::Properties>(request.resource_properties.as_ref());
+        let raw = request.resource_properties.as_ref();
         match (
             &request.request_type,
             request.physical_resource_id.as_deref(),
@@ -318,7 +318,7 @@ impl<R: CustomResource> Handler<R> {
                         .claimed_physical_id()
                         .unwrap_or_else(|| created_nothing_id(&request.request_id))
                 };
-                let properties = match properties {
+                let properties = match properties::parse::<R::Properties>(raw) {
                     Ok(properties) => properties,
                     Err(error) => return failed(nothing(), &error),
                 };
@@ -333,7 +333,7 @@ impl<R: CustomResource> Handler<R> {
                 }
             }
             (RequestType::Update, Some(id)) => {
-                let properties = match properties {
+                let properties = match properties::parse::<R::Properties>(raw) {
                     Ok(properties) => properties,
                     Err(error) => return failed(id.to_owned(), &error),
                 };
@@ -361,10 +361,22 @@ impl<R: CustomResource> Handler<R> {
                 }
             }
             (RequestType::Delete, Some(id)) => {
-                let properties = match properties {
+                // The shape only, not the rules: what these properties name
+                // was made under the rules of its day, or never made (a
+                // refused Create whose answer was lost, which CloudFormation
+                // rolls back with an id it invents). Refusing the Delete
+                // would leave the stack unable to roll back or be deleted;
+                // the resource's own checks of what exists decide.
+                let properties = match properties::parse_unvalidated::<R::Properties>(raw) {
                     Ok(properties) => properties,
                     Err(error) => return failed(id.to_owned(), &error),
                 };
+                if let Err(broken) = properties.validate() {
+                    tracing::warn!(
+                        rule = %broken,
+                        "Delete with properties that break a rule: deleting what they name all the same"
+                    );
+                }
                 if !self.resource.issued(id, &properties) {
                     tracing::info!(
                         physical_resource_id = id,

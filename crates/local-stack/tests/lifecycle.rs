@@ -2292,3 +2292,48 @@ async fn an_events_own_deadline_is_shorter_than_the_functions_timeout() {
         emu.sagemaker.workforces()
     );
 }
+
+/// A create whose workforce properties break a rule (a CIDR SageMaker
+/// refuses) and whose FAILED answer is lost: CloudFormation rolls back with
+/// a Delete that carries an id it made up and the same properties. That
+/// Delete must succeed, or the stack can neither roll back nor be deleted.
+#[tokio::test]
+async fn a_refused_create_whose_answer_is_lost_rolls_back() {
+    let emu = emulators().await;
+    let progress = Progress::new(true);
+    let mut create = options(template(), &["SourceIpCidrs=10.1.0.0/33"]).await;
+    create.faults = Some(local_stack::faults::Faults {
+        events: std::sync::Arc::new(RefuseFirstAnswer {
+            resource_type: "Custom::PrivateWorkforce",
+            refused: std::sync::atomic::AtomicBool::new(false),
+        }),
+        function_endpoints: emu.endpoints.clone(),
+        max_function_timeout: None,
+    });
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    assert!(created.is_err(), "{created:?}");
+    let events = progress.events();
+    let deleted = events
+        .iter()
+        .find(|e| {
+            e.logical_id == "Workforce"
+                && e.status.starts_with("DELETE_")
+                && e.status != "DELETE_IN_PROGRESS"
+        })
+        .expect("the rollback sent the workforce a Delete");
+    assert_eq!(deleted.status, "DELETE_COMPLETE", "{}", deleted.reason);
+    assert_eq!(state.status, "ROLLBACK_COMPLETE");
+    assert!(
+        !emu.sagemaker
+            .calls()
+            .contains(&"CreateWorkforce".to_owned())
+    );
+}

@@ -462,6 +462,41 @@ async fn deletes_of_ids_never_issued_succeed_without_running_resource_code() {
     assert_eq!(answered.physical_id(), "probe-Probe");
 }
 
+/// A Delete checks the properties' shape, not their rules: a rollback of a
+/// Create refused for a broken rule (whose answer was lost, so the Delete
+/// carries an id) must not fail, or the stack can neither roll back nor be
+/// deleted. Properties of the wrong shape still fail by name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_runs_despite_a_broken_rule_but_not_a_broken_shape() {
+    let probe = probe(&[]).await;
+    let answered = probe
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "succeed", "Count": "500"}),
+        ))
+        .await;
+    assert_one_answer(&answered);
+    assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
+    assert!(probe.logs().contains("probe acting"), "{}", probe.logs());
+    assert!(probe.logs().contains("break a rule"), "{}", probe.logs());
+    let answered = probe
+        .send(harness::delete_event(
+            TYPE,
+            LOGICAL_ID,
+            "probe-Probe",
+            json!({"Mode": "succeed", "Colour": "red"}),
+        ))
+        .await;
+    assert_eq!(answered.status(), "FAILED");
+    assert!(
+        answered.reason().contains("Colour"),
+        "{}",
+        answered.reason()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_request_types_fail_with_the_given_or_a_marker_id() {
     let probe = probe(&[]).await;
