@@ -2169,6 +2169,32 @@ async fn switching_the_identity_provider_replaces_the_workforce_and_its_kind() {
     assert!(emu.sagemaker.workforces().is_empty());
 }
 
+/// Creates the stack from `params` on `emu` with `events` deciding what
+/// befalls each custom-resource event; the stack's state and its events.
+async fn create_under(
+    emu: &Emulators,
+    params: &[&str],
+    events: impl local_stack::faults::EventFaults + 'static,
+) -> (Result<(), local_stack::RunError>, StackState, Progress) {
+    let progress = Progress::new(true);
+    let mut create = options(template(), params).await;
+    create.faults = Some(local_stack::faults::Faults {
+        events: std::sync::Arc::new(events),
+        function_endpoints: emu.endpoints.clone(),
+        max_function_timeout: None,
+    });
+    let mut state = StackState::new("lifecycle-test");
+    let created = local_stack::run(
+        Command::Create,
+        &emu.endpoints,
+        &create,
+        &mut state,
+        &progress,
+    )
+    .await;
+    (created, state, progress)
+}
+
 /// Refuses (403, for good) the answer to the first event of one resource
 /// type: CloudFormation never hears of what the function made.
 struct RefuseFirstAnswer {
@@ -2198,23 +2224,13 @@ impl local_stack::faults::EventFaults for RefuseFirstAnswer {
 #[tokio::test]
 async fn a_create_whose_answer_is_lost_is_rolled_back_without_orphans() {
     let emu = emulators().await;
-    let progress = Progress::new(true);
-    let mut create = options(template(), &[]).await;
-    create.faults = Some(local_stack::faults::Faults {
-        events: std::sync::Arc::new(RefuseFirstAnswer {
+    let (created, state, _) = create_under(
+        &emu,
+        &[],
+        RefuseFirstAnswer {
             resource_type: "Custom::PrivateWorkforce",
             refused: std::sync::atomic::AtomicBool::new(false),
-        }),
-        function_endpoints: emu.endpoints.clone(),
-        max_function_timeout: None,
-    });
-    let mut state = StackState::new("lifecycle-test");
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &create,
-        &mut state,
-        &progress,
+        },
     )
     .await;
     assert!(created.is_err(), "{created:?}");
@@ -2258,24 +2274,14 @@ impl local_stack::faults::EventFaults for ShortDeadline {
 #[tokio::test]
 async fn an_events_own_deadline_is_shorter_than_the_functions_timeout() {
     let emu = emulators().await;
-    let progress = Progress::new(true);
-    let mut create = options(template(), &[]).await;
-    create.faults = Some(local_stack::faults::Faults {
-        events: std::sync::Arc::new(ShortDeadline {
+    let (created, state, progress) = create_under(
+        &emu,
+        &[],
+        ShortDeadline {
             resource_type: "Custom::PrivateWorkforce",
             deadline: std::time::Duration::from_secs(1),
             given: std::sync::atomic::AtomicBool::new(false),
-        }),
-        function_endpoints: emu.endpoints.clone(),
-        max_function_timeout: None,
-    });
-    let mut state = StackState::new("lifecycle-test");
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &create,
-        &mut state,
-        &progress,
+        },
     )
     .await;
     assert!(created.is_err(), "{created:?}");
@@ -2300,23 +2306,13 @@ async fn an_events_own_deadline_is_shorter_than_the_functions_timeout() {
 #[tokio::test]
 async fn a_refused_create_whose_answer_is_lost_rolls_back() {
     let emu = emulators().await;
-    let progress = Progress::new(true);
-    let mut create = options(template(), &["SourceIpCidrs=10.1.0.0/33"]).await;
-    create.faults = Some(local_stack::faults::Faults {
-        events: std::sync::Arc::new(RefuseFirstAnswer {
+    let (created, state, progress) = create_under(
+        &emu,
+        &["SourceIpCidrs=10.1.0.0/33"],
+        RefuseFirstAnswer {
             resource_type: "Custom::PrivateWorkforce",
             refused: std::sync::atomic::AtomicBool::new(false),
-        }),
-        function_endpoints: emu.endpoints.clone(),
-        max_function_timeout: None,
-    });
-    let mut state = StackState::new("lifecycle-test");
-    let created = local_stack::run(
-        Command::Create,
-        &emu.endpoints,
-        &create,
-        &mut state,
-        &progress,
+        },
     )
     .await;
     assert!(created.is_err(), "{created:?}");
