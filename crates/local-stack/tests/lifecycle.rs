@@ -2195,24 +2195,48 @@ async fn create_under(
     (created, state, progress)
 }
 
-/// Refuses (403, for good) the answer to the first event of one resource
-/// type: CloudFormation never hears of what the function made.
-struct RefuseFirstAnswer {
+/// Gives the first event of one resource type `delivery` (what befalls
+/// it); every other event is delivered as usual.
+struct FirstEventOf {
     resource_type: &'static str,
-    refused: std::sync::atomic::AtomicBool,
+    delivery: local_stack::faults::Delivery,
+    given: std::sync::atomic::AtomicBool,
 }
 
-impl local_stack::faults::EventFaults for RefuseFirstAnswer {
+impl FirstEventOf {
+    fn new(resource_type: &'static str, delivery: local_stack::faults::Delivery) -> Self {
+        Self {
+            resource_type,
+            delivery,
+            given: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The answer to its first event is refused (403, for good):
+    /// CloudFormation never hears of what the function made.
+    fn answer_refused(resource_type: &'static str) -> Self {
+        Self::new(
+            resource_type,
+            local_stack::faults::Delivery {
+                response_statuses: vec![403],
+                ..local_stack::faults::Delivery::default()
+            },
+        )
+    }
+}
+
+impl local_stack::faults::EventFaults for FirstEventOf {
     fn deliver(
         &self,
         event: &serde_json::Value,
         _crash: local_stack::faults::Crash,
     ) -> local_stack::faults::Delivery {
         let first = event["ResourceType"] == self.resource_type
-            && !self.refused.swap(true, std::sync::atomic::Ordering::SeqCst);
-        local_stack::faults::Delivery {
-            response_statuses: if first { vec![403] } else { vec![] },
-            ..local_stack::faults::Delivery::default()
+            && !self.given.swap(true, std::sync::atomic::Ordering::SeqCst);
+        if first {
+            self.delivery.clone()
+        } else {
+            local_stack::faults::Delivery::default()
         }
     }
 }
@@ -2227,10 +2251,7 @@ async fn a_create_whose_answer_is_lost_is_rolled_back_without_orphans() {
     let (created, state, _) = create_under(
         &emu,
         &[],
-        RefuseFirstAnswer {
-            resource_type: "Custom::PrivateWorkforce",
-            refused: std::sync::atomic::AtomicBool::new(false),
-        },
+        FirstEventOf::answer_refused("Custom::PrivateWorkforce"),
     )
     .await;
     assert!(created.is_err(), "{created:?}");
@@ -2245,29 +2266,6 @@ async fn a_create_whose_answer_is_lost_is_rolled_back_without_orphans() {
     );
 }
 
-/// Gives one resource type's first event a deadline of `deadline`, shorter
-/// than its function's Timeout.
-struct ShortDeadline {
-    resource_type: &'static str,
-    deadline: std::time::Duration,
-    given: std::sync::atomic::AtomicBool,
-}
-
-impl local_stack::faults::EventFaults for ShortDeadline {
-    fn deliver(
-        &self,
-        event: &serde_json::Value,
-        _crash: local_stack::faults::Crash,
-    ) -> local_stack::faults::Delivery {
-        let first = event["ResourceType"] == self.resource_type
-            && !self.given.swap(true, std::sync::atomic::Ordering::SeqCst);
-        local_stack::faults::Delivery {
-            timeout: first.then_some(self.deadline),
-            ..local_stack::faults::Delivery::default()
-        }
-    }
-}
-
 /// An event's own deadline (a fault hook's) wins over the function's
 /// Timeout: the workforce's Create, given one second where the template
 /// gives fifteen minutes, runs out of time and the create rolls back.
@@ -2277,11 +2275,13 @@ async fn an_events_own_deadline_is_shorter_than_the_functions_timeout() {
     let (created, state, progress) = create_under(
         &emu,
         &[],
-        ShortDeadline {
-            resource_type: "Custom::PrivateWorkforce",
-            deadline: std::time::Duration::from_secs(1),
-            given: std::sync::atomic::AtomicBool::new(false),
-        },
+        FirstEventOf::new(
+            "Custom::PrivateWorkforce",
+            local_stack::faults::Delivery {
+                timeout: Some(std::time::Duration::from_secs(1)),
+                ..local_stack::faults::Delivery::default()
+            },
+        ),
     )
     .await;
     assert!(created.is_err(), "{created:?}");
@@ -2309,10 +2309,7 @@ async fn a_refused_create_whose_answer_is_lost_rolls_back() {
     let (created, state, progress) = create_under(
         &emu,
         &["SourceIpCidrs=10.1.0.0/33"],
-        RefuseFirstAnswer {
-            resource_type: "Custom::PrivateWorkforce",
-            refused: std::sync::atomic::AtomicBool::new(false),
-        },
+        FirstEventOf::answer_refused("Custom::PrivateWorkforce"),
     )
     .await;
     assert!(created.is_err(), "{created:?}");
