@@ -18,7 +18,9 @@ const CAPPED_TARGETS: [&str; 6] = [
 ];
 
 /// The level asked for in the environment: Lambda's own knob first (it also
-/// drives level filtering for JSON logs), then RUST_LOG, then INFO.
+/// drives level filtering for JSON logs), then RUST_LOG, then INFO. Release
+/// builds (the bootstraps) have DEBUG and TRACE compiled out (workspace
+/// Cargo.toml), so there a finer level logs what INFO does.
 fn asked_level() -> String {
     std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .or_else(|_| std::env::var("RUST_LOG"))
