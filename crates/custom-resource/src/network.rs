@@ -10,7 +10,12 @@
 //! of a vCPU, so that was most of a cold start. See README "One network
 //! stack".
 
+use aws_config::meta::region::ProvideRegion;
+use aws_runtime::env_config::EnvConfigValue;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_types::os_shim_internal::Env;
+use aws_types::sdk_config::{SharedCredentialsProvider, SharedHttpClient};
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::sync::Arc;
 
 /// Attempts per AWS call, the first included. The SDK's standard mode retries
@@ -25,32 +30,82 @@ pub const MAX_ATTEMPTS: u32 = 8;
 pub const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Configuration for the AWS SDK clients of a Lambda function: retries as
-/// [`MAX_ATTEMPTS`] says, region and endpoint overrides from the environment
-/// as usual (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>`), credentials from
-/// the environment only (what Lambda and `sam local invoke` provide), and
-/// this stack's HTTP client.
+/// [`MAX_ATTEMPTS`] says, this stack's HTTP client, and from the environment
+/// only (what Lambda and `sam local invoke` provide): the Region
+/// (`AWS_REGION`), the credentials and endpoint overrides
+/// ([`EnvironmentEndpoints`]).
+///
+/// Put together here rather than by `aws_config::defaults(..).load()`: the
+/// loader's default chains (profile files, IMDS, ECS, web identity and
+/// assume-role through STS) are code in every bootstrap whatever a function
+/// sets, and a function never takes those paths (README "One network stack").
 pub async fn aws_config() -> aws_config::SdkConfig {
-    aws_config_loader()
+    let region = aws_config::environment::EnvironmentVariableRegionProvider::new()
+        .region()
+        .await;
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(SharedCredentialsProvider::new(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        ))
+        .http_client(https_client())
         .retry_config(
             aws_config::retry::RetryConfig::standard()
                 .with_max_attempts(MAX_ATTEMPTS)
                 .with_max_backoff(MAX_BACKOFF),
         )
-        .credentials_provider(
-            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-        )
-        .load()
-        .await
+        .service_config(EnvironmentEndpoints::from_env())
+        .build()
+}
+
+/// `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true: how the SDK's loader reads
+/// endpoint overrides from the environment (the local emulators are reached
+/// this way), without its profile files.
+#[derive(Debug)]
+pub struct EnvironmentEndpoints {
+    env: Env,
+    ignore: bool,
+}
+
+impl EnvironmentEndpoints {
+    pub fn from_env() -> Self {
+        Self::new(Env::real())
+    }
+
+    fn new(env: Env) -> Self {
+        let ignore = env
+            .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            .is_ok_and(|value| value.eq_ignore_ascii_case("true"));
+        Self { env, ignore }
+    }
+}
+
+impl LoadServiceConfig for EnvironmentEndpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        if self.ignore {
+            return None;
+        }
+        EnvConfigValue::new()
+            .env(key.env())
+            .service_id(key.service_id())
+            .load(&self.env, None)
+            .map(|(value, _source)| value.into_owned())
+    }
+}
+
+/// The SDK's HTTP client on this stack (https and http).
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 /// The SDK's configuration loader with the HTTP client on this stack (https
 /// and http), for callers that set the rest themselves.
 pub fn aws_config_loader() -> aws_config::ConfigLoader {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(
-        aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-            .build_https(),
-    )
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client())
 }
 
 /// An HTTP client builder on this stack, for the response PUT (and for the
@@ -71,4 +126,80 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, rustls::Error> {
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoints(vars: &[(&'static str, &'static str)]) -> EnvironmentEndpoints {
+        EnvironmentEndpoints::new(Env::from_slice(vars))
+    }
+
+    /// The key the generated SSM client asks with (its `config.rs`).
+    fn ssm_endpoint_key() -> ServiceConfigKey<'static> {
+        ServiceConfigKey::builder()
+            .service_id("SSM")
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+            .expect("every field is set")
+    }
+
+    fn cognito_endpoint_key() -> ServiceConfigKey<'static> {
+        ServiceConfigKey::builder()
+            .service_id("Cognito Identity Provider")
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+            .expect("every field is set")
+    }
+
+    #[test]
+    fn a_service_endpoint_beats_the_global_one() {
+        let endpoints = endpoints(&[
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_ENDPOINT_URL_SSM", "http://ssm"),
+            (
+                "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+                "http://cognito",
+            ),
+        ]);
+        assert_eq!(
+            endpoints.load_config(ssm_endpoint_key()).as_deref(),
+            Some("http://ssm")
+        );
+        assert_eq!(
+            endpoints.load_config(cognito_endpoint_key()).as_deref(),
+            Some("http://cognito")
+        );
+    }
+
+    #[test]
+    fn the_global_endpoint_applies_to_a_service_without_its_own() {
+        let endpoints = endpoints(&[
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_ENDPOINT_URL_SSM", "http://ssm"),
+        ]);
+        assert_eq!(
+            endpoints.load_config(cognito_endpoint_key()).as_deref(),
+            Some("http://global")
+        );
+    }
+
+    #[test]
+    fn no_override_leaves_the_service_its_own_endpoint() {
+        assert_eq!(endpoints(&[]).load_config(ssm_endpoint_key()), None);
+    }
+
+    #[test]
+    fn ignoring_configured_endpoints_ignores_both() {
+        let endpoints = endpoints(&[
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_ENDPOINT_URL_SSM", "http://ssm"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
+        ]);
+        assert_eq!(endpoints.load_config(ssm_endpoint_key()), None);
+        assert_eq!(endpoints.load_config(cognito_endpoint_key()), None);
+    }
 }
