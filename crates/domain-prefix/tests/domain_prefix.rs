@@ -415,3 +415,29 @@ async fn the_fixtures_parse_and_succeed() {
         Some(prefix.as_str())
     );
 }
+
+/// CONTRACT rule 9: the global `AWS_ENDPOINT_URL` alone points a function at
+/// an emulator too (the harness otherwise sets the per-service variables).
+#[tokio::test]
+async fn the_global_endpoint_variable_alone_reaches_the_emulator() {
+    let moto = MotoServer::start().await.expect("moto starts");
+    let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config().await);
+    let mut env: Vec<(String, String)> = harness::aws_env(Some(&moto), None)
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("AWS_ENDPOINT_URL_"))
+        .collect();
+    env.push(("AWS_ENDPOINT_URL".to_owned(), moto.endpoint_url()));
+    let function = FunctionUnderTest::start(env!("CARGO_BIN_EXE_domain-prefix"), env)
+        .await
+        .expect("function host starts");
+
+    let created = function
+        .send(RESOURCE.create(json!({"ParameterName": PARAMETER})))
+        .await;
+    created.assert_success();
+    let prefix = created.data("Prefix").expect("Data.Prefix").to_owned();
+    assert_eq!(
+        value(&ssm, PARAMETER).await.as_deref(),
+        Some(prefix.as_str())
+    );
+}
