@@ -8,6 +8,18 @@ Binds 127.0.0.1 (port chosen by the OS unless --port), prints exactly one line
 `LISTENING <port>` on stdout, then serves until stdin reaches EOF (so it dies
 with the process holding the pipe) or it gets SIGTERM/SIGINT.
 
+    .venv/bin/python tools/local_moto.py --zygote SOCKET
+
+is how the tests and the local stack start servers (crates/local-aws
+src/moto.rs): one process imports and warms moto once (about 2 s of CPU, most
+of a server's start) and listens on the Unix socket SOCKET; each connection
+gets a forked, fresh server. The client sends one line, the path of the
+server's log (its stderr), and reads `LISTENING <port>`; the server runs until
+the client hangs up, then exits (so its port is closed once the client reads
+EOF). The zygote prints `READY` once it accepts connections (also when
+another live zygote already holds SOCKET) and exits after IDLE seconds with
+no server running and no connection.
+
 Why the patch: AWS's UpdateUserPool / UpdateUserPoolClient set every setting
 the request leaves out back to its default ("If you don't provide a value for
 an attribute, Amazon Cognito sets it to its default value", API reference);
@@ -25,16 +37,24 @@ from __future__ import annotations
 
 import argparse
 import copy
+import errno
 import logging
+import os
+import random
 import signal
+import socket
 import sys
 import threading
+import time
 from typing import Any
 
 import botocore.session
 from moto.cognitoidp import models as cognito
 from moto.core.utils import utcnow
+from moto.moto_api._internal import mock_random, moto_api_backend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.test import Client
 
 _MODEL = botocore.session.get_session().get_service_model("cognito-idp")
 
@@ -207,16 +227,144 @@ def patch_username_case() -> None:
     pool_cls._get_user = get_user
 
 
+def warm() -> None:
+    """Loads what a server's first Cognito and SSM requests load (moto's
+    backends, SSM's pulls in EC2's: most of a start's CPU), by answering one
+    of each in-process, then forgets the state they made (what
+    POST /moto-api/reset does)."""
+    client = Client(DomainDispatcherApplication(create_backend_app))
+    for service, target, body in (
+        ("cognito-idp", "AWSCognitoIdentityProviderService.ListUserPools", '{"MaxResults": 1}'),
+        ("ssm", "AmazonSSM.GetParameter", '{"Name": "warm-up"}'),
+    ):
+        client.post(
+            "/",
+            data=body,
+            headers={
+                "Authorization": "AWS4-HMAC-SHA256 Credential=test/20200101/us-east-1/"
+                f"{service}/aws4_request, SignedHeaders=host, Signature=0",
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": target,
+            },
+        )
+    moto_api_backend.reset()
+
+
+def serve_forked(conn: socket.socket) -> None:
+    """In a forked child: one fresh server for the client on `conn`, until
+    the client hangs up. Never returns."""
+    try:
+        request = b""
+        while not request.endswith(b"\n"):
+            chunk = conn.recv(4096)
+            if not chunk:
+                os._exit(0)
+            request += chunk
+        log = os.open(request.decode().strip(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log, 2)
+        os.close(log)
+        # The fork copied the zygote's random state: each server draws its
+        # own ids, as separate processes did.
+        mock_random.seed()
+        random.seed()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        conn.sendall(f"LISTENING {server.get_host_and_port()[1]}\n".encode())
+        while conn.recv(65536):
+            pass
+    except BaseException as error:  # noqa: BLE001 - the client reads the log
+        print(f"local_moto.py: forked server failed: {error!r}", file=sys.stderr, flush=True)
+    # The port first, then the conversation: a client that reads EOF finds
+    # the port closed.
+    keep = conn.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    os._exit(0)
+
+
+def zygote_alive(path: str) -> bool:
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+def zygote(path: str, idle: float) -> None:
+    # The socket first: tests that start at once spawn one zygote each, and
+    # all but the first find this one listening and leave before warming.
+    # Connections wait in the backlog while it warms.
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(path)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        if zygote_alive(path):
+            print("READY", flush=True)
+            return
+        # A stale socket file (its zygote was killed): take the path over.
+        os.unlink(path)
+        listener.bind(path)
+    ours = os.stat(path).st_ino
+    listener.listen(128)
+    warm()
+    listener.settimeout(1.0)
+    print("READY", flush=True)
+    # Whoever started us stops reading stdout after READY.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    children: set[int] = set()
+    quiet_since = time.monotonic()
+    while True:
+        for pid in list(children):
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                children.discard(pid)
+        if children:
+            quiet_since = time.monotonic()
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if not children and time.monotonic() - quiet_since > idle:
+                break
+            continue
+        quiet_since = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            serve_forked(conn)
+        children.add(pid)
+        conn.close()
+    listener.close()
+    try:
+        if os.stat(path).st_ino == ours:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="default: any free port")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--zygote", metavar="SOCKET", help="fork servers for clients of this Unix socket")
+    parser.add_argument("--idle", type=float, default=30.0, help="zygote: seconds without servers before it exits")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.ERROR)
 
     patch_cognito()
     patch_username_case()
+    if args.zygote:
+        zygote(args.zygote, args.idle)
+        return
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     stop = threading.Event()
