@@ -536,6 +536,19 @@ async fn servers_run_in_parallel_and_stop_on_drop() {
             .await
             .unwrap();
     }
+    // Forked from one warmed process, each still draws its own ids.
+    let mut pools = Vec::new();
+    for moto in [&a, &b] {
+        let created = cognito(moto)
+            .await
+            .create_user_pool()
+            .pool_name("same-name")
+            .send()
+            .await
+            .unwrap();
+        pools.push(created.user_pool.unwrap().id.unwrap());
+    }
+    assert_ne!(pools[0], pools[1]);
     let ports = [a.port(), b.port()];
     drop((a, b));
     for port in ports {
@@ -548,4 +561,111 @@ async fn servers_run_in_parallel_and_stop_on_drop() {
             "port {port}"
         );
     }
+}
+
+/// `local_moto.py --zygote` on a socket of this test's own, with a short
+/// idle time; answers the process and its stdout's first line.
+async fn zygote(socket: &std::path::Path, idle: &str) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child =
+        tokio::process::Command::new(local_aws::workspace_root().join(".venv/bin/python"))
+            .arg(local_aws::workspace_root().join("tools/local_moto.py"))
+            .args(["--idle", idle, "--zygote"])
+            .arg(socket)
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::io::BufReader::new(stdout).lines().next_line(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    (child, line)
+}
+
+/// One conversation with a zygote: the server's port.
+async fn fork_server(
+    socket: &std::path::Path,
+    log: &std::path::Path,
+) -> (tokio::net::UnixStream, u16) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::UnixStream::connect(socket).await.unwrap();
+    stream
+        .write_all(format!("{}\n", log.display()).as_bytes())
+        .await
+        .unwrap();
+    let mut line = String::new();
+    tokio::io::BufReader::new(&mut stream)
+        .read_line(&mut line)
+        .await
+        .unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("LISTENING ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    (stream, port)
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("moto-zygote-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn the_zygote_takes_over_a_stale_socket_and_leaves_when_idle() {
+    let dir = scratch("stale");
+    let socket = dir.join("zygote.sock");
+    // What a killed zygote leaves: the file, nobody listening.
+    drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
+    assert!(socket.exists());
+    let (mut zygote, ready) = zygote(&socket, "2").await;
+    assert_eq!(ready, "READY");
+    let (conversation, port) = fork_server(&socket, &dir.join("server.log")).await;
+    tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    // Not idle while a server runs.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert!(
+        zygote.try_wait().unwrap().is_none(),
+        "it left with a server running"
+    );
+    drop(conversation);
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), zygote.wait())
+        .await
+        .expect("the zygote leaves once idle")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    assert!(!socket.exists(), "it removes its socket");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_second_zygote_on_a_live_socket_leaves_it_to_the_first() {
+    let dir = scratch("second");
+    let socket = dir.join("zygote.sock");
+    let (_first, ready) = zygote(&socket, "30").await;
+    assert_eq!(ready, "READY");
+    let (mut second, ready) = zygote(&socket, "30").await;
+    assert_eq!(ready, "READY");
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), second.wait())
+        .await
+        .expect("the second zygote leaves at once")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    // The first still serves.
+    let (_conversation, port) = fork_server(&socket, &dir.join("server.log")).await;
+    tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
 }
