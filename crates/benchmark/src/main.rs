@@ -1,5 +1,6 @@
-//! `benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR]`: for each
-//! function, the bootstrap's size, its zipped size (what Lambda stores), and
+//! `benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR] [--no-zip]`:
+//! for each function, the bootstrap's size, its zipped size (what Lambda
+//! stores; `--no-zip` leaves it out, for the test on dev binaries), and
 //! over N cold starts on the local emulators the median wall time and CPU
 //! time from starting the process to its accepted response PUT, and the peak
 //! RSS, printed as a Markdown table; then the size of each arm64 bootstrap
@@ -179,7 +180,7 @@ const FUNCTIONS: [&str; 7] = [
 struct Figures {
     function: &'static str,
     size: u64,
-    zipped: u64,
+    zipped: Option<u64>,
     cold_ms: Vec<f64>,
     cpu_ms: Vec<f64>,
     peak_rss_kb: Vec<u64>,
@@ -276,6 +277,7 @@ struct Args {
     runs: usize,
     bin_dir: PathBuf,
     sam_build_dir: PathBuf,
+    zip: bool,
 }
 
 fn parse_args() -> Result<Args, BoxError> {
@@ -283,6 +285,7 @@ fn parse_args() -> Result<Args, BoxError> {
         runs: 7,
         bin_dir: local_aws::workspace_root().join("target/release"),
         sam_build_dir: local_aws::workspace_root().join(".aws-sam/build"),
+        zip: true,
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
@@ -295,9 +298,10 @@ fn parse_args() -> Result<Args, BoxError> {
                     .ok_or("--sam-build-dir needs a directory")?
                     .into()
             }
+            "--no-zip" => args.zip = false,
             other => {
                 return Err(format!(
-                    "unknown argument {other:?}; usage: benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR]"
+                    "unknown argument {other:?}; usage: benchmark [--runs N] [--bin-dir DIR] [--sam-build-dir DIR] [--no-zip]"
                 )
                 .into());
             }
@@ -332,7 +336,7 @@ async fn main() -> Result<(), BoxError> {
         let mut figures = Figures {
             function,
             size: std::fs::metadata(&binary)?.len(),
-            zipped: zipped_size(&binary)?,
+            zipped: args.zip.then(|| zipped_size(&binary)).transpose()?,
             cold_ms: Vec::new(),
             cpu_ms: Vec::new(),
             peak_rss_kb: Vec::new(),
@@ -364,10 +368,15 @@ async fn main() -> Result<(), BoxError> {
             .copied()
             .unwrap_or_default();
         println!(
-            "| `{}` | {:.2} MiB | {:.2} MiB | {:.1} ms | {:.1} ms | {:.1} MiB |",
+            "| `{}` | {:.2} MiB | {} | {:.1} ms | {:.1} ms | {:.1} MiB |",
             figures.function,
             mib(figures.size),
-            mib(figures.zipped),
+            figures
+                .zipped
+                .map_or("not measured".to_owned(), |zipped| format!(
+                    "{:.2} MiB",
+                    mib(zipped)
+                )),
             median(&mut figures.cold_ms),
             median(&mut figures.cpu_ms),
             peak as f64 / 1024.0
