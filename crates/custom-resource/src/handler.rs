@@ -100,7 +100,7 @@ impl Context {
 
 pub(crate) struct Handler<R> {
     resource: R,
-    http: reqwest::Client,
+    http: aws_smithy_http_client::Connector,
     log_group: String,
     log_stream: String,
     /// The stack this function serves (see [`crate::stack`]).
@@ -109,9 +109,7 @@ pub(crate) struct Handler<R> {
 
 impl<R: CustomResource> Handler<R> {
     pub(crate) fn new(resource: R) -> Result<Self, lambda_runtime::Error> {
-        let http = crate::network::http_client_builder()?
-            .connect_timeout(Duration::from_secs(5))
-            .build()?;
+        let http = crate::network::response_connector(Duration::from_secs(5));
         Ok(Self {
             resource,
             http,

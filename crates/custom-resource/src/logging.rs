@@ -11,7 +11,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 const CAPPED_TARGETS: [&str; 6] = [
     "lambda_runtime",
     "lambda_runtime_api_client",
-    "reqwest",
+    "aws_smithy_http_client",
     "hyper",
     "hyper_util",
     "aws_smithy_runtime",

@@ -1,7 +1,11 @@
 //! Delivering the response: the presigned ResponseURL, its redaction, and the
 //! PUT with retries.
 
-use reqwest::{StatusCode, Url};
+use aws_smithy_http_client::Connector;
+use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_types::body::SdkBody;
+use http::Uri;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -12,7 +16,7 @@ pub const ALLOW_HTTP_ENV: &str = "CFN_RESPONSE_ALLOW_HTTP";
 /// answer for the resource), so its `Debug` and `Display` show only the scheme,
 /// host and path.
 #[derive(Clone)]
-pub struct ResponseUrl(Url);
+pub struct ResponseUrl(Uri);
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvalidResponseUrl {
@@ -26,17 +30,18 @@ pub enum InvalidResponseUrl {
 
 impl ResponseUrl {
     pub fn parse(raw: &str, allow_http: bool) -> Result<Self, InvalidResponseUrl> {
-        let url = Url::parse(raw).map_err(|_| InvalidResponseUrl::Unparsable)?;
-        if url.host_str().is_none() {
+        let url: Uri = raw.parse().map_err(|_| InvalidResponseUrl::Unparsable)?;
+        if url.host().is_none_or(str::is_empty) {
             return Err(InvalidResponseUrl::Unparsable);
         }
-        match url.scheme() {
+        let scheme = url
+            .scheme_str()
+            .ok_or(InvalidResponseUrl::Unparsable)?
+            .to_ascii_lowercase();
+        match scheme.as_str() {
             "https" => Ok(Self(url)),
             "http" if allow_http => Ok(Self(url)),
-            scheme => {
-                let shown = Self(url.clone()).to_string();
-                Err(InvalidResponseUrl::Scheme(shown, scheme.to_owned()))
-            }
+            _ => Err(InvalidResponseUrl::Scheme(Self(url).to_string(), scheme)),
         }
     }
 
@@ -49,8 +54,9 @@ impl ResponseUrl {
 impl std::fmt::Display for ResponseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let url = &self.0;
-        write!(f, "{}://{}", url.scheme(), url.host_str().unwrap_or(""))?;
-        if let Some(port) = url.port() {
+        let scheme = url.scheme_str().unwrap_or_default();
+        write!(f, "{scheme}://{}", url.host().unwrap_or_default())?;
+        if let Some(port) = url.port_u16() {
             write!(f, ":{port}")?;
         }
         write!(f, "{}", url.path())
@@ -82,7 +88,7 @@ const MAX_ATTEMPT_TIME: Duration = Duration::from_secs(10);
 /// signed headers: any value breaks the signature), retrying connection
 /// errors and 5xx with exponential backoff until `give_up_at`.
 pub async fn put(
-    client: &reqwest::Client,
+    connector: &Connector,
     url: &ResponseUrl,
     body: Vec<u8>,
     give_up_at: Instant,
@@ -92,24 +98,31 @@ pub async fn put(
     loop {
         attempts += 1;
         let left = give_up_at.saturating_duration_since(Instant::now());
-        let attempt = client
-            .put(url.0.clone())
-            .body(body.clone())
-            .timeout(left.min(MAX_ATTEMPT_TIME).max(Duration::from_millis(100)))
-            .send()
-            .await;
-        let last_error = match attempt {
-            Ok(answer) if answer.status().is_success() => return Delivery::Delivered { attempts },
-            Ok(answer) if answer.status().is_client_error() => {
-                return Delivery::Refused {
+        let limit = left.min(MAX_ATTEMPT_TIME).max(Duration::from_millis(100));
+        let last_error = match put_request(url, body.clone()) {
+            Err(error) => {
+                // Not a network failure: another attempt would fail alike.
+                return Delivery::GaveUp {
                     attempts,
-                    status: answer.status().as_u16(),
+                    last_error: format!("the PUT could not be built: {error}"),
                 };
             }
-            Ok(answer) => describe_status(answer.status()),
-            // reqwest's errors embed the URL; strip it, it is a credential.
-            // The sources say why ("invalid peer certificate: UnknownIssuer").
-            Err(error) => crate::handler::describe(&error.without_url()),
+            Ok(request) => match tokio::time::timeout(limit, connector.call(request)).await {
+                Ok(Ok(answer)) if answer.status().is_success() => {
+                    return Delivery::Delivered { attempts };
+                }
+                Ok(Ok(answer)) if answer.status().is_client_error() => {
+                    return Delivery::Refused {
+                        attempts,
+                        status: answer.status().as_u16(),
+                    };
+                }
+                Ok(Ok(answer)) => describe_status(answer.status().as_u16()),
+                // The connector's errors never hold the URL; their sources
+                // say why ("invalid peer certificate: UnknownIssuer").
+                Ok(Err(error)) => crate::handler::describe(&error),
+                Err(_elapsed) => format!("no answer within {} ms", limit.as_millis()),
+            },
         };
         tracing::warn!(attempts, error = %last_error, target = %url, "response PUT failed; retrying");
         if Instant::now() + backoff >= give_up_at {
@@ -123,8 +136,21 @@ pub async fn put(
     }
 }
 
-fn describe_status(status: StatusCode) -> String {
-    format!("answered HTTP {status}")
+/// One attempt's request: PUT, the body (its length as Content-Length, which
+/// the presigned URL requires), and no other header.
+fn put_request(url: &ResponseUrl, body: Vec<u8>) -> Result<HttpRequest, String> {
+    let request = http::Request::builder()
+        .method(http::Method::PUT)
+        .uri(url.0.clone())
+        .body(SdkBody::from(body))
+        .map_err(|error| error.to_string())?;
+    HttpRequest::try_from(request).map_err(|error| error.to_string())
+}
+
+/// "answered HTTP 503 Service Unavailable".
+fn describe_status(status: u16) -> String {
+    let shown = http::StatusCode::from_u16(status).map_or(status.to_string(), |s| s.to_string());
+    format!("answered HTTP {shown}")
 }
 
 #[cfg(test)]

@@ -69,11 +69,22 @@ where
     (shutdown, task)
 }
 
-/// An HTTP client for the local servers, on the functions' network stack so
-/// that the tools link no second one.
+/// An HTTP client for the local servers, on the functions' TLS stack
+/// (rustls with `ring`) and root store, so that the tools link no second
+/// one.
 pub fn http_client() -> std::io::Result<reqwest::Client> {
-    custom_resource::network::http_client_builder()
-        .map_err(std::io::Error::other)?
+    let mut roots = rustls::RootCertStore::empty();
+    let (_added, _skipped) =
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         .build()
         .map_err(std::io::Error::other)
 }
