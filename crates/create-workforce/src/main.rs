@@ -1,7 +1,7 @@
 //! The `Custom::PrivateWorkforce` Lambda: its SageMaker, Secrets Manager and
 //! Cognito clients, built once.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     custom_resource::init_logging();
     let config = custom_resource::network::aws_config().await;

@@ -29,7 +29,10 @@
 //!         Ok(())
 //!     }
 //! }
-//! #[tokio::main]
+//! // One thread: a function waits on one request at a time, and at 128 MB
+//! // Lambda gives it a fraction of one vCPU; worker threads were only
+//! // start-up cost.
+//! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), lambda_runtime::Error> {
 //!     custom_resource::run(Thing).await
 //! }

@@ -2,7 +2,7 @@ use invitation_message::trigger::{InvitationMessage, WORKFORCE_NAME_ENV, workfor
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     custom_resource::init_logging();
     let config = custom_resource::network::aws_config().await;
