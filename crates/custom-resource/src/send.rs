@@ -176,6 +176,19 @@ mod tests {
     }
 
     #[test]
+    fn the_put_carries_the_body_and_no_content_type() {
+        let raw = "https://cfn.example:8443/arn%3Aaws/stack?X-Amz-Signature=secret";
+        let url = ResponseUrl::parse(raw, false).unwrap();
+        let request = put_request(&url, br#"{"Status":"SUCCESS"}"#.to_vec()).unwrap();
+        assert_eq!(request.method(), "PUT");
+        assert_eq!(request.uri(), raw);
+        // Not among the presigned URL's signed headers: any value breaks it.
+        assert_eq!(request.headers().get("content-type"), None);
+        // Known, so it goes out as Content-Length (S3 refuses chunked).
+        assert_eq!(request.body().content_length(), Some(20));
+    }
+
+    #[test]
     fn accepts_only_https_unless_allowed() {
         assert!(ResponseUrl::parse("https://h/p", false).is_ok());
         let refused = ResponseUrl::parse("http://h/p?X-Amz-Signature=secret", false).unwrap_err();
