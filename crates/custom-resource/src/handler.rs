@@ -108,15 +108,14 @@ pub(crate) struct Handler<R> {
 }
 
 impl<R: CustomResource> Handler<R> {
-    pub(crate) fn new(resource: R) -> Result<Self, lambda_runtime::Error> {
-        let http = crate::network::response_connector(Duration::from_secs(5));
-        Ok(Self {
+    pub(crate) fn new(resource: R) -> Self {
+        Self {
             resource,
-            http,
+            http: crate::network::response_connector(Duration::from_secs(5)),
             log_group: std::env::var("AWS_LAMBDA_LOG_GROUP_NAME").unwrap_or_default(),
             log_stream: std::env::var("AWS_LAMBDA_LOG_STREAM_NAME").unwrap_or_default(),
             own_stack_id: crate::stack::own_stack_id_from_env(),
-        })
+        }
     }
 
     pub(crate) async fn handle(

@@ -108,7 +108,7 @@ pub trait CustomResource: Send + Sync + 'static {
 /// events from the Lambda Runtime API until the process is stopped.
 pub async fn run<R: CustomResource>(resource: R) -> Result<(), lambda_runtime::Error> {
     logging::init();
-    let handler = Arc::new(handler::Handler::new(resource)?);
+    let handler = Arc::new(handler::Handler::new(resource));
     lambda_runtime::run(lambda_runtime::service_fn(move |event| {
         let handler = Arc::clone(&handler);
         async move { Box::pin(handler.handle(event)).await }

@@ -112,6 +112,14 @@ fn tail(log: &Path) -> String {
     lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
+/// Creates (or empties) the log file at `path`.
+fn create_log(path: &Path) -> Result<std::fs::File, MotoError> {
+    std::fs::File::create(path).map_err(|source| MotoError::Log {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// The zygote's socket for this python and these tools: another checkout
 /// or a changed `local_moto.py` gets a zygote of its own.
 fn zygote_socket(python: &Path) -> PathBuf {
@@ -131,10 +139,7 @@ fn zygote_socket(python: &Path) -> PathBuf {
 /// another live zygote holds the socket already).
 async fn spawn_zygote(python: &Path, socket: &Path) -> Result<(), MotoError> {
     let log = socket.with_extension("log");
-    let stderr = std::fs::File::create(&log).map_err(|source| MotoError::Log {
-        path: log.clone(),
-        source,
-    })?;
+    let stderr = create_log(&log)?;
     let idle = ZYGOTE_IDLE.as_secs().to_string();
     let mut zygote = Command::new(python)
         .arg(crate::workspace_root().join("tools/local_moto.py"))
@@ -216,10 +221,7 @@ impl MotoServer {
             LOG_SEQ.fetch_add(1, Ordering::Relaxed)
         );
         let log = std::env::temp_dir().join(name);
-        std::fs::File::create(&log).map_err(|source| MotoError::Log {
-            path: log.clone(),
-            source,
-        })?;
+        create_log(&log)?;
         let not_listening = |why: String| MotoError::NotListening {
             why,
             log: log.display().to_string(),
