@@ -627,14 +627,14 @@ async fn the_zygote_takes_over_a_stale_socket_and_leaves_when_idle() {
     // What a killed zygote leaves: the file, nobody listening.
     drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
     assert!(socket.exists());
-    let (mut zygote, ready) = zygote(&socket, "2").await;
+    let (mut zygote, ready) = zygote(&socket, "1").await;
     assert_eq!(ready, "READY");
     let (conversation, port) = fork_server(&socket, &dir.join("server.log")).await;
     tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .unwrap();
-    // Not idle while a server runs.
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    // Not idle while a server runs: three idle periods pass.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert!(
         zygote.try_wait().unwrap().is_none(),
         "it left with a server running"

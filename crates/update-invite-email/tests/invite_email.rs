@@ -436,10 +436,47 @@ async fn counting_endpoint() -> (String, Arc<AtomicUsize>) {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             counter.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
+            tokio::spawn(refuse(stream));
         }
     });
     (url, count)
+}
+
+/// Answers one request with an error the SDK does not retry, as Cognito
+/// answers for a pool that is gone: the Create fails at once, not after the
+/// retries a dropped connection earns.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // The whole request first: closing on unread bytes would reset the
+    // connection under the answer.
+    let mut request = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(head) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            let length = String::from_utf8_lossy(&request[..head])
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if request.len() >= head + 4 + length {
+                break;
+            }
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(read) => request.extend_from_slice(&chunk[..read]),
+        }
+    }
+    let body = r#"{"__type":"ResourceNotFoundException","message":"User pool does not exist."}"#;
+    let response = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
