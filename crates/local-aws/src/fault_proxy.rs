@@ -88,7 +88,8 @@ impl FaultProxy {
             policy,
         });
         let app = Router::new().fallback(handle).with_state(shared);
-        let (shutdown, task) = crate::spawn_server(listener, app, "fault proxy");
+        let (shutdown, task) =
+            crate::spawn_server(crate::without_nagle(listener), app, "fault proxy");
         Ok(Self {
             addr,
             shutdown: Some(shutdown),

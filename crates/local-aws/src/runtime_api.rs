@@ -255,7 +255,8 @@ impl FunctionHost {
             .route("/2018-06-01/runtime/init/error", post(init_error))
             .fallback(not_found)
             .with_state(Arc::clone(&shared));
-        let (shutdown, server) = crate::spawn_server(listener, app, "runtime API server");
+        let (shutdown, server) =
+            crate::spawn_server(crate::without_nagle(listener), app, "runtime API server");
         Ok(Self {
             shared,
             addr,

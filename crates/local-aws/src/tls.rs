@@ -143,6 +143,8 @@ impl axum::serve::Listener for TlsListener {
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
             let (stream, addr) = axum::serve::Listener::accept(&mut self.tcp).await;
+            // As `crate::without_nagle`: TLS writes its records apart.
+            let _ = stream.set_nodelay(true);
             let handshake = self.acceptor.accept(stream);
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
                 Ok(Ok(tls)) => return (tls, addr),
@@ -154,5 +156,43 @@ impl axum::serve::Listener for TlsListener {
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
         self.tcp.local_addr()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::serve::Listener;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+
+    #[tokio::test]
+    async fn the_tls_listener_answers_without_nagle() {
+        let ca = LocalCa::new().unwrap();
+        let tcp = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let addr = tcp.local_addr().unwrap();
+        let mut listener = ca.listener(tcp);
+        let ca_file = ca.ca_file().to_owned();
+        let client = tokio::spawn(async move {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_file_iter(&ca_file).unwrap() {
+                roots.add(cert.unwrap()).unwrap();
+            }
+            let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+            let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            tokio_rustls::TlsConnector::from(Arc::new(config))
+                .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                .await
+                .unwrap()
+        });
+        let (accepted, _) = listener.accept().await;
+        assert!(accepted.get_ref().0.nodelay().unwrap());
+        drop(client.await.unwrap());
     }
 }

@@ -75,7 +75,8 @@ impl SageMakerEmulator {
         let app = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));
-        let task = tokio::spawn(async move { axum::serve(listener, app).await });
+        let task =
+            tokio::spawn(async move { axum::serve(crate::without_nagle(listener), app).await });
         Ok(Self {
             shared,
             addr,
