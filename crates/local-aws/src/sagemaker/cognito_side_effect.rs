@@ -13,13 +13,10 @@ use super::workforce::CognitoConfig;
 /// back with the labeling portal's callback and logout URLs added. A client
 /// that cannot be read fails the create, naming the pool and the client.
 pub(super) async fn register_portal_urls(
-    endpoint: &str,
-    region: &str,
+    client: &cognito_idp::Client,
     cognito: &CognitoConfig,
     sub_domain: &str,
 ) -> Result<(), ApiError> {
-    let config = crate::sdk_config(endpoint, region).await;
-    let client = cognito_idp::Client::new(&config);
     let (pool, client_id) = (&cognito.user_pool, &cognito.client_id);
     let described = client
         .describe_user_pool_client()
@@ -40,7 +37,7 @@ pub(super) async fn register_portal_urls(
         )));
     };
     portal_client_update(pool, client_id, &app_client, sub_domain)
-        .send_with(&client)
+        .send_with(client)
         .await
         .map_err(|e| {
             ApiError::validation(format!(

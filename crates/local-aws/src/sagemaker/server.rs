@@ -71,7 +71,15 @@ impl SageMakerEmulator {
         let shared = Arc::new(Shared {
             options,
             state: Mutex::new(EmulatorState::default()),
+            cognito_clients: Mutex::default(),
         });
+        if let Some(endpoint) = &shared.options.cognito_endpoint {
+            // SageMaker's own Cognito client is warm: built here (its
+            // configuration, root certificates and a first connection), not
+            // inside the first CreateWorkforce, whose caller's time it was.
+            let cognito = shared.cognito_client(endpoint, crate::REGION).await;
+            let _ = cognito.list_user_pools().max_results(1).send().await;
+        }
         let app = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));

@@ -11,9 +11,38 @@ use super::workteam::Workteam;
 pub(super) struct Shared {
     pub(super) options: EmulatorOptions,
     pub(super) state: Mutex<EmulatorState>,
+    /// Cognito's clients, one per region, kept: a client built per
+    /// CreateWorkforce loaded its configuration and root certificates and
+    /// opened its connection inside the caller's time, each time.
+    pub(super) cognito_clients: Mutex<BTreeMap<String, aws_sdk_cognitoidentityprovider::Client>>,
 }
 
 impl Shared {
+    /// The Cognito client for `region`, on the endpoint the options name.
+    pub(super) async fn cognito_client(
+        &self,
+        endpoint: &str,
+        region: &str,
+    ) -> aws_sdk_cognitoidentityprovider::Client {
+        let cached = self.clients().get(region).cloned();
+        if let Some(client) = cached {
+            return client;
+        }
+        let client = aws_sdk_cognitoidentityprovider::Client::new(
+            &crate::sdk_config(endpoint, region).await,
+        );
+        self.clients()
+            .entry(region.to_owned())
+            .or_insert(client)
+            .clone()
+    }
+
+    fn clients(&self) -> MutexGuard<'_, BTreeMap<String, aws_sdk_cognitoidentityprovider::Client>> {
+        self.cognito_clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub(super) fn lock(&self) -> MutexGuard<'_, EmulatorState> {
         // A panic elsewhere leaves consistent data (every change is one
         // assignment), so a poisoned lock is still usable.

@@ -224,7 +224,8 @@ pub(super) async fn create_workforce(
     }
     let sub_domain = new_sub_domain(region);
     if let (Some(endpoint), Some(cognito)) = (&shared.options.cognito_endpoint, &cognito) {
-        register_portal_urls(endpoint, region, cognito, &sub_domain).await?;
+        let client = shared.cognito_client(endpoint, region).await;
+        register_portal_urls(&client, cognito, &sub_domain).await?;
     }
     let mut state = shared.lock();
     state.advance(&shared.options, Instant::now());
