@@ -14,6 +14,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use cognito_rules::wire::OmitUnsetValidity;
 use local_aws::cognito::{self, CognitoFunction};
+use local_aws::fault_proxy::{Action, Call, FaultPolicy, FaultProxy};
 use local_aws::harness::{self, Answered, FunctionUnderTest};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -426,64 +427,43 @@ async fn a_missing_pool_is_failed_by_name() {
     assert!(reason.contains("UserPoolId"), "{reason}");
 }
 
-/// A stand-in Cognito endpoint that only counts connections: Delete must
-/// make none.
-async fn counting_endpoint() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&count);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(refuse(stream));
-        }
-    });
-    (url, count)
-}
+/// Counts every call and answers it as Cognito answers for a pool that is
+/// gone, an error the SDK does not retry, so a Create fails at once.
+struct RefuseAndCount(Arc<AtomicUsize>);
 
-/// Answers one request with an error the SDK does not retry, as Cognito
-/// answers for a pool that is gone: the Create fails at once, not after the
-/// retries a dropped connection earns.
-async fn refuse(mut stream: tokio::net::TcpStream) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    // The whole request first: closing on unread bytes would reset the
-    // connection under the answer.
-    let mut request = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Some(head) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-            let length = String::from_utf8_lossy(&request[..head])
-                .lines()
-                .find_map(|line| {
-                    let (name, value) = line.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if request.len() >= head + 4 + length {
-                break;
-            }
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(read) => request.extend_from_slice(&chunk[..read]),
+impl FaultPolicy for RefuseAndCount {
+    fn decide(&self, _call: &Call) -> Action {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Action::Refuse {
+            status: 400,
+            code: "ResourceNotFoundException",
+            message: "User pool does not exist.",
         }
     }
-    let body = r#"{"__type":"ResourceNotFoundException","message":"User pool does not exist."}"#;
-    let response = format!(
-        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+}
+
+/// A stand-in Cognito endpoint that counts calls: Delete must make none.
+async fn counting_endpoint() -> (FaultProxy, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    // Never reached: every call is refused.
+    let unused_upstream = "http://127.0.0.1:9";
+    let proxy = FaultProxy::start(
+        unused_upstream,
+        Arc::new(RefuseAndCount(Arc::clone(&calls))),
+    )
+    .await
+    .unwrap();
+    (proxy, calls)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn delete_makes_no_call_and_succeeds() {
-    let (url, connections) = counting_endpoint().await;
+    let (endpoint, calls) = counting_endpoint().await;
     let mut env = harness::aws_env(None, None);
-    env.push(("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(), url));
+    env.push((
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".into(),
+        endpoint.endpoint_url(),
+    ));
     let function = FunctionUnderTest::start(env!("CARGO_BIN_EXE_update-invite-email"), env)
         .await
         .unwrap();
@@ -506,8 +486,8 @@ async fn delete_makes_no_call_and_succeeds() {
         .send(harness::create_event(TYPE, LOGICAL_ID, properties(id)))
         .await;
     assert_eq!(answered.status(), "FAILED");
-    assert!(connections.load(Ordering::SeqCst) > 0);
-    let after_create = connections.load(Ordering::SeqCst);
+    assert!(calls.load(Ordering::SeqCst) > 0);
+    let after_create = calls.load(Ordering::SeqCst);
     let answered = function
         .send(harness::delete_event(
             TYPE,
@@ -517,7 +497,7 @@ async fn delete_makes_no_call_and_succeeds() {
         ))
         .await;
     assert_eq!(answered.status(), "SUCCESS", "{}", answered.reason());
-    assert_eq!(connections.load(Ordering::SeqCst), after_create);
+    assert_eq!(calls.load(Ordering::SeqCst), after_create);
 }
 
 /// Sends a Create whose `key` is `value` against a configured pool and
